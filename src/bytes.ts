@@ -1,0 +1,86 @@
+// Byte-level helpers for parsing /proc text in place, without making strings.
+// Every parser in src/ works on (buf, start, end) ranges of one line.
+
+export const SPACE = 0x20;
+export const TAB = 0x09;
+export const CR = 0x0d;
+export const COLON = 0x3a;
+
+/** Value of one ASCII hex digit, or -1. Accepts upper and lower case. */
+export function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/** True for the separators the kernel's tables use (and a stray CR). */
+export function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR;
+}
+
+/** First index at or after i that is not blank (or end). */
+export function skipBlanks(buf: Uint8Array, i: number, end: number): number {
+  while (i < end && isBlank(buf[i])) i++;
+  return i;
+}
+
+/** First index at or after i that is blank (or end): the end of a field. */
+export function fieldEnd(buf: Uint8Array, i: number, end: number): number {
+  while (i < end && !isBlank(buf[i])) i++;
+  return i;
+}
+
+/**
+ * Parses buf[start, end) as hex. Returns -1 when the range is empty, longer
+ * than 13 digits (beyond exact doubles) or holds a non-hex byte.
+ */
+export function parseHex(buf: Uint8Array, start: number, end: number): number {
+  if (end <= start || end - start > 13) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = hexDigit(buf[i]);
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/**
+ * Parses buf[start, end) as an unsigned decimal. Returns -1 when empty, not
+ * all digits, or past 2^53 (the caller keeps such values as text).
+ */
+export function parseDec(buf: Uint8Array, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c < 0x30 || c > 0x39) return -1;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
+}
+
+/** True when buf[start, end) is one or more decimal digits. */
+export function isDigits(buf: Uint8Array, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** ASCII bytes to a string: only for ranges already checked to be ASCII. */
+export function ascii(buf: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+  return s;
+}
+
+/** Compares buf[start, end) with an ASCII string. */
+export function bytesEqual(buf: Uint8Array, start: number, end: number, s: string): boolean {
+  if (end - start !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (buf[start + i] !== s.charCodeAt(i)) return false;
+  return true;
+}

@@ -1,0 +1,257 @@
+// The command line: the only module that touches process.argv, the
+// environment, stdout/stderr and the exit code. Everything below is pure
+// functions over a /proc root.
+import * as fs from 'fs';
+import { Options, parseArgs, UsageError } from './args';
+import { hostByteOrder } from './endian';
+import { defaultWidths, fitWidths, JsonArrayWriter, TableCell, tableCells, tableHeader, tableLine } from './format';
+import { HELP } from './help';
+import { Io } from './io';
+import { privilegeNote, hasPtraceCap, tableNotes } from './notes';
+import { Mode, ProtoSet, Query, QueryResult, runQuery } from './query';
+import { runNetstat } from './netstat/index';
+import { SocketRecord } from './types';
+import { TCP_CLOSE, TCP_LISTEN } from './states';
+
+
+const EXIT_FOUND = 0;
+const EXIT_NONE = 1;
+const EXIT_USAGE = 2;
+
+/** Thrown by the writer when the reader of stdout went away (EPIPE): exit quietly. */
+class PipeClosed extends Error {}
+
+let sleeper: Int32Array | null = null;
+function nap(ms: number) {
+  if (!sleeper) sleeper = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/** Writes all of s to fd, synchronously; waits out EAGAIN on a non-blocking pipe. */
+function writeAll(fd: number, s: string) {
+  const b = Buffer.from(s, 'utf8');
+  let off = 0;
+  while (off < b.length) {
+    try {
+      off += fs.writeSync(fd, b, off, b.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') { nap(2); continue; }
+      if (code === 'EPIPE') throw new PipeClosed();
+      throw e;
+    }
+  }
+}
+
+function makeIo(): Io {
+  let chunks: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (size === 0) return;
+    const s = chunks.join('');
+    chunks = [];
+    size = 0;
+    writeAll(1, s);
+  };
+  let ptrace: boolean | null = null;
+  try {
+    ptrace = hasPtraceCap(fs.readFileSync('/proc/self/status', 'latin1'));
+  } catch (e) {
+    ptrace = null;
+  }
+  return {
+    write(s: string) {
+      chunks.push(s);
+      size += s.length;
+      if (size >= 65536) flush();
+    },
+    flush,
+    error(line: string) {
+      try { flush(); } catch (e) { if (!(e instanceof PipeClosed)) throw e; }
+      try { writeAll(2, line + '\n'); } catch (e) { /* stderr closed: nothing to say it on */ }
+    },
+    euid: typeof process.geteuid === 'function' ? process.geteuid() : -1,
+    ptrace,
+    later(ms, fn) { setTimeout(fn, ms); },
+    argv1: process.argv[1] || 'portown',
+  };
+}
+
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const byCode: { [c: string]: string } = {
+    ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory',
+    EPERM: 'operation not permitted', ELOOP: 'too many levels of symbolic links', EISDIR: 'is a directory', EIO: 'input/output error',
+  };
+  return (err && err.code && byCode[err.code]) || (err && err.code) || String(err && err.message || err);
+}
+
+/** Protocols a query reads: explicit flags, else the mode's defaults. */
+export function protoSet(o: Options, mode: Mode): ProtoSet {
+  const p: ProtoSet = { tcp: o.tcp, udp: o.udp, raw: o.raw, unix: o.unix, v4: o.v4, v6: o.v6 };
+  if (o.portProto) {
+    p.tcp = o.portProto === 'tcp';
+    p.udp = o.portProto === 'udp';
+    p.raw = p.unix = false;
+  } else if (!p.tcp && !p.udp && !p.raw && !p.unix) {
+    p.tcp = p.udp = true;
+    if (mode === 'all' || mode === 'pid') {
+      p.raw = true;
+      p.unix = !o.v4 && !o.v6;
+    }
+  }
+  if (mode === 'port') p.unix = false; // unix sockets have no port
+  if (!p.v4 && !p.v6) p.v4 = p.v6 = true;
+  return p;
+}
+
+export function buildQuery(o: Options): Query {
+  const mode: Mode = o.port ? 'port' : o.pid ? 'pid' : o.all ? 'all' : 'listening';
+  return {
+    root: o.proc.replace(/\/+$/, '') || '/',
+    byteOrder: o.byteOrder || hostByteOrder(),
+    protos: protoSet(o, mode),
+    mode,
+    port: o.port,
+    remote: o.remote,
+    pid: o.pid,
+    threads: o.threads,
+  };
+}
+
+function isListening(s: SocketRecord): boolean {
+  if (s.kind === 'unix') return s.state === 'LISTEN';
+  return s.proto.startsWith('tcp') ? s.stateCode === TCP_LISTEN : s.stateCode === TCP_CLOSE;
+}
+
+function checkRoot(root: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch (e) {
+    return 'cannot read the /proc tree ' + JSON.stringify(root) + ': ' + errnoText(e);
+  }
+  if (!st.isDirectory()) return 'Expected --proc to be a /proc directory, got ' + JSON.stringify(root) + ' (not a directory)';
+  return null;
+}
+
+function runMain(o: Options, io: Io, done: (code: number) => void) {
+  const q = buildQuery(o);
+  const bad = checkRoot(q.root);
+  if (bad) {
+    io.error('portown: ' + bad);
+    return done(EXIT_USAGE);
+  }
+  const collect = q.mode !== 'all';
+  const cells: TableCell[] = [];
+  const pids = new Set<number>();
+  const json = o.json ? new JsonArrayWriter(io.write) : null;
+  const widths = defaultWidths();
+  let headerDone = false;
+  let shown = 0;
+
+  const sink = (s: SocketRecord) => {
+    if (o.pid && q.mode !== 'pid') {
+      s.owners = s.owners.filter((x) => x.proc.pid === o.pid);
+      if (s.owners.length === 0) return;
+    }
+    if (o.listening && (q.mode === 'pid' || q.mode === 'all') && !isListening(s)) return;
+    shown++;
+    if (o.pids) {
+      for (const x of s.owners) pids.add(x.proc.pid);
+    } else if (json) {
+      json.item(s);
+    } else if (collect) {
+      cells.push(...tableCells(s, o.threads));
+    } else {
+      if (!headerDone) { io.write(tableHeader(widths, o.threads)); headerDone = true; }
+      for (const c of tableCells(s, o.threads)) io.write(tableLine(c, widths, o.threads));
+    }
+  };
+
+  if (json) json.open();
+  const finish = (r: QueryResult) => {
+    if (r.noTables) {
+      io.error('portown: no /proc/net tables under ' + JSON.stringify(q.root) + ' (net/tcp, net/udp, ...): is it a /proc tree?');
+      return done(EXIT_USAGE);
+    }
+    if (json) json.close();
+    else if (o.pids) {
+      const list = Array.from(pids).sort((a, b) => a - b);
+      for (const p of list) io.write(p + '\n');
+    } else if (collect && cells.length) {
+      const w = fitWidths(cells);
+      io.write(tableHeader(w, o.threads));
+      for (const c of cells) io.write(tableLine(c, w, o.threads));
+    }
+    io.flush();
+    for (const line of tableNotes(r.tables)) io.error('portown: ' + line);
+    const note = privilegeNote(r.scan, { euid: io.euid, ptrace: io.ptrace });
+    if (note) io.error('portown: ' + note);
+    if (q.mode === 'pid' && !r.pidFound) io.error('portown: no process ' + q.pid + ' under ' + q.root);
+    done(shown > 0 ? EXIT_FOUND : EXIT_NONE);
+  };
+  try {
+    runQuery(q, sink, finish);
+  } catch (e) {
+    if (e instanceof PipeClosed) throw e;
+    const err = e as NodeJS.ErrnoException;
+    io.error('portown: cannot read ' + (err.path || q.root) + ': ' + errnoText(e));
+    done(EXIT_USAGE);
+  }
+}
+
+/** True when this file was started under the name "netstat" (a symlink or a copy). */
+function startedAsNetstat(argv1: string): boolean {
+  const base = argv1.slice(argv1.lastIndexOf('/') + 1);
+  return base === 'netstat' || base === 'netstat.js';
+}
+
+export function main(): void {
+  const io = makeIo();
+  let exited = false;
+  const exit = (code: number) => {
+    if (exited) return;
+    exited = true;
+    try {
+      io.flush();
+    } catch (e) {
+      if (!(e instanceof PipeClosed)) code = EXIT_USAGE;
+      else code = 0;
+    }
+    process.exit(code);
+  };
+  const fail = (e: unknown) => {
+    if (e instanceof PipeClosed) return exit(0);
+    io.error('portown: unexpected error: ' + String((e as Error) && (e as Error).message || e).split('\n')[0]);
+    exit(EXIT_USAGE);
+  };
+  process.on('uncaughtException', fail);
+  try {
+    const args = process.argv.slice(2);
+    const env = process.env;
+    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit);
+    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit);
+    let o: Options;
+    try {
+      o = parseArgs(args, env);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        io.error('portown: ' + e.message);
+        return exit(EXIT_USAGE);
+      }
+      throw e;
+    }
+    if (o.action === 'help') {
+      io.write(HELP);
+      return exit(0);
+    }
+    if (o.action === 'version') {
+      io.write('portown ' + __PORTOWN_VERSION__ + '\n');
+      return exit(0);
+    }
+    runMain(o, io, exit);
+  } catch (e) {
+    fail(e);
+  }
+}

@@ -1,0 +1,147 @@
+// Output formats of the main command: the human table, JSON, and --pids.
+// Each takes a write function; nothing here touches stdout itself.
+import { escapeBytes, escapeText } from './escape';
+import { InetSocket, Owner, SocketRecord, UnixSocket } from './types';
+import { userName } from './users';
+
+export type Write = (s: string) => void;
+
+/** "addr:port" as ss prints it: IPv6 in brackets, port 0 as '*'. */
+export function formatEndpoint(family: 4 | 6, address: string, port: number): string {
+  return (family === 6 ? '[' + address + ']' : address) + ':' + (port === 0 ? '*' : String(port));
+}
+
+const UNIX_NETID: { [t: string]: string } = { STREAM: 'u_str', DGRAM: 'u_dgr', SEQPACKET: 'u_seq' };
+
+export interface TableCell {
+  proto: string;
+  local: string;
+  remote: string;
+  state: string;
+  pid: string;
+  tid: string;
+  user: string;
+  command: string;
+}
+
+/** The rows of one socket: one per holder, or one with '-' when none is visible. */
+export function tableCells(s: SocketRecord, threads: boolean): TableCell[] {
+  let proto: string, local: string, remote: string;
+  if (s.kind === 'inet') {
+    proto = s.proto;
+    local = formatEndpoint(s.family, s.local.address, s.local.port);
+    remote = formatEndpoint(s.family, s.remote.address, s.remote.port);
+  } else {
+    proto = UNIX_NETID[s.type] || 'u_' + s.type.toLowerCase().slice(0, 3);
+    local = s.path ? escapeBytes(s.path) : '*';
+    remote = '*';
+  }
+  if (s.owners.length === 0) {
+    return [{ proto, local, remote, state: s.state, pid: '-', tid: '-', user: s.kind === 'inet' ? userName(s.uid) : '-', command: '-' }];
+  }
+  return s.owners.map((o: Owner) => ({
+    proto, local, remote, state: s.state,
+    pid: String(o.proc.pid),
+    tid: o.tid ? String(o.tid) : '-',
+    user: escapeText(userName(o.proc.uid)),
+    command: escapeBytes(threads && o.threadName ? o.threadName : o.proc.name),
+  }));
+}
+
+export interface Widths {
+  proto: number;
+  local: number;
+  remote: number;
+  state: number;
+  pid: number;
+  tid: number;
+  user: number;
+}
+
+/** Widths that fit IPv4 rows; longer cells push the line out rather than being cut. */
+export function defaultWidths(): Widths {
+  return { proto: 5, local: 21, remote: 21, state: 11, pid: 7, tid: 7, user: 8 };
+}
+
+export function fitWidths(cells: TableCell[]): Widths {
+  const w = { proto: 5, local: 13, remote: 14, state: 5, pid: 3, tid: 3, user: 4 };
+  for (const c of cells) {
+    w.proto = Math.max(w.proto, c.proto.length);
+    w.local = Math.max(w.local, c.local.length);
+    w.remote = Math.max(w.remote, c.remote.length);
+    w.state = Math.max(w.state, c.state.length);
+    w.pid = Math.max(w.pid, c.pid.length);
+    w.tid = Math.max(w.tid, c.tid.length);
+    w.user = Math.max(w.user, c.user.length);
+  }
+  return w;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function padLeft(s: string, n: number): string {
+  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
+}
+
+export function tableHeader(w: Widths, threads: boolean): string {
+  return pad('Proto', w.proto) + ' ' + pad('Local Address', w.local) + ' ' + pad('Remote Address', w.remote) + ' ' +
+    pad('State', w.state) + ' ' + padLeft('PID', w.pid) + ' ' + (threads ? padLeft('TID', w.tid) + ' ' : '') +
+    pad('User', w.user) + ' Command\n';
+}
+
+export function tableLine(c: TableCell, w: Widths, threads: boolean): string {
+  return pad(c.proto, w.proto) + ' ' + pad(c.local, w.local) + ' ' + pad(c.remote, w.remote) + ' ' +
+    pad(c.state, w.state) + ' ' + padLeft(c.pid, w.pid) + ' ' + (threads ? padLeft(c.tid, w.tid) + ' ' : '') +
+    pad(c.user, w.user) + ' ' + c.command + '\n';
+}
+
+// ---- JSON ----
+
+function ownerJson(o: Owner): string {
+  const name = o.tid && o.threadName ? o.threadName : o.proc.name;
+  return '{"pid":' + o.proc.pid + (o.tid ? ',"tid":' + o.tid : '') +
+    ',"name":' + JSON.stringify(escapeBytes(name)) +
+    ',"cmdline":' + JSON.stringify(escapeBytes(o.proc.cmdline)) +
+    ',"fd":' + o.fd + ',"uid":' + o.proc.uid + '}';
+}
+
+function ownersJson(list: Owner[]): string {
+  let s = '[';
+  for (let i = 0; i < list.length; i++) s += (i ? ',' : '') + ownerJson(list[i]);
+  return s + ']';
+}
+
+/** One socket as a JSON object on one line. Untrusted text is escaped first (src/escape.ts). */
+export function socketJson(s: SocketRecord): string {
+  if (s.kind === 'unix') return unixJson(s);
+  return inetJson(s);
+}
+
+function inetJson(s: InetSocket): string {
+  return '{"proto":"' + s.proto + '","local":{"address":"' + s.local.address + '","port":' + s.local.port +
+    '},"remote":{"address":"' + s.remote.address + '","port":' + s.remote.port +
+    '},"state":' + JSON.stringify(s.state) + ',"uid":' + s.uid + ',"inode":"' + s.inode + '","owners":' + ownersJson(s.owners) + '}';
+}
+
+function unixJson(s: UnixSocket): string {
+  return '{"proto":"unix","path":' + (s.path ? JSON.stringify(escapeBytes(s.path)) : 'null') +
+    ',"type":' + JSON.stringify(s.type) + ',"state":' + JSON.stringify(s.state) + ',"inode":"' + s.inode +
+    '","owners":' + ownersJson(s.owners) + '}';
+}
+
+/** Streams a JSON array: open(), item() per socket, close(). */
+export class JsonArrayWriter {
+  private n = 0;
+  constructor(private write: Write) {}
+  open() {
+    this.write('[');
+  }
+  item(s: SocketRecord) {
+    this.write((this.n++ ? ',\n' : '\n') + socketJson(s));
+  }
+  close() {
+    this.write(this.n ? '\n]\n' : ']\n');
+  }
+}

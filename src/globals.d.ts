@@ -1,0 +1,1 @@
+declare const __PORTOWN_VERSION__: string;

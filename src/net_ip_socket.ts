@@ -1,0 +1,249 @@
+// /proc/net/{tcp,tcp6,udp,udp6,raw,raw6}: one format for all six.
+//
+//   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+//    0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 13828 1 ecb02140 299 0 0 2 -1
+//
+// parseIpSocketLine() reads one line's fields from the bytes in place into a
+// reused scratch row (no allocation); toInetSocket() builds the JS object, and
+// is only called for rows a query wants.
+import { COLON, fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank } from './bytes';
+import { ByteOrder } from './endian';
+import { decodeAddress, formatIPv4, formatIPv6 } from './inet';
+import { readLines } from './linereader';
+import { datagramStateName, tcpStateName } from './states';
+import { InetProto, InetSocket, TableReport } from './types';
+
+export const INET_PROTOS: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6'];
+
+/** Scratch fields of one row, filled in place. Offsets point into the line's buffer. */
+export interface IpRow {
+  /** 1 for IPv4 tables, 4 for IPv6 (32-bit words per address). */
+  words: number;
+  localStart: number;
+  localPort: number;
+  remoteStart: number;
+  remotePort: number;
+  state: number;
+  txQueue: number;
+  rxQueue: number;
+  timerActive: number;
+  timerWhen: number;
+  retransmits: number;
+  uid: number;
+  timeout: number;
+  inodeStart: number;
+  inodeEnd: number;
+  /** The inode as a number (exact below 2^53), or -1 when longer. */
+  inode: number;
+}
+
+export function newIpRow(words: number): IpRow {
+  return {
+    words, localStart: 0, localPort: 0, remoteStart: 0, remotePort: 0, state: 0, txQueue: 0, rxQueue: 0,
+    timerActive: 0, timerWhen: 0, retransmits: 0, uid: 0, timeout: 0, inodeStart: 0, inodeEnd: 0, inode: 0,
+  };
+}
+
+/** Parses "HEX:HEX" at [i, e); returns the two values through row fields via callback-free pair. */
+function parsePair(buf: Uint8Array, i: number, e: number, pair: number[]): boolean {
+  let c = i;
+  while (c < e && buf[c] !== COLON) c++;
+  if (c === e) return false;
+  const a = parseHex(buf, i, c);
+  const b = parseHex(buf, c + 1, e);
+  if (a < 0 || b < 0) return false;
+  pair[0] = a;
+  pair[1] = b;
+  return true;
+}
+
+const pair = [0, 0];
+
+/** Checks an "ADDR:PORT" field of the right width; returns the port or -1. */
+function parseEndpoint(buf: Uint8Array, i: number, e: number, words: number): number {
+  const hexLen = words * 8;
+  if (e - i !== hexLen + 5 || buf[i + hexLen] !== COLON) return -1;
+  for (let k = i; k < i + hexLen; k++) if (hexDigit(buf[k]) < 0) return -1;
+  return parseHex(buf, i + hexLen + 1, e);
+}
+
+/**
+ * Parses one data line. Returns false for a header, a blank line or a line
+ * that does not have the fields up to inode in the expected form; extra
+ * columns after inode are ignored (kernels add them).
+ */
+export function parseIpSocketLine(buf: Uint8Array, start: number, end: number, row: IpRow): boolean {
+  // sl: decimal followed by ':'
+  let i = skipBlanks(buf, start, end);
+  let e = fieldEnd(buf, i, end);
+  if (e - i < 2 || buf[e - 1] !== COLON || !isDigits(buf, i, e - 1)) return false;
+  // local_address
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  const lp = parseEndpoint(buf, i, e, row.words);
+  if (lp < 0) return false;
+  row.localStart = i; row.localPort = lp;
+  // rem_address
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  const rp = parseEndpoint(buf, i, e, row.words);
+  if (rp < 0) return false;
+  row.remoteStart = i; row.remotePort = rp;
+  // st
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  if (e - i > 2) return false;
+  const st = parseHex(buf, i, e);
+  if (st < 0) return false;
+  row.state = st;
+  // tx_queue:rx_queue
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  if (!parsePair(buf, i, e, pair)) return false;
+  row.txQueue = pair[0]; row.rxQueue = pair[1];
+  // tr:tm->when
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  if (!parsePair(buf, i, e, pair)) return false;
+  row.timerActive = pair[0]; row.timerWhen = pair[1];
+  // retrnsmt
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  const rt = parseHex(buf, i, e);
+  if (rt < 0) return false;
+  row.retransmits = rt;
+  // uid (decimal)
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  const uid = parseDec(buf, i, e);
+  if (uid < 0) return false;
+  row.uid = uid;
+  // timeout (decimal, may be negative)
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  const neg = i < e && buf[i] === 0x2d;
+  const to = parseDec(buf, neg ? i + 1 : i, e);
+  if (to < 0) return false;
+  row.timeout = neg ? -to : to;
+  // inode (decimal, kept as text; may pass 2^53 on future kernels)
+  i = skipBlanks(buf, e, end); e = fieldEnd(buf, i, end);
+  if (!isDigits(buf, i, e) || e - i > 20) return false;
+  row.inodeStart = i; row.inodeEnd = e;
+  row.inode = parseDec(buf, i, e);
+  return true;
+}
+
+/** The inode of a parsed row as text. */
+export function rowInode(buf: Uint8Array, row: IpRow): string {
+  return row.inode >= 0 ? String(row.inode) : ascii(buf, row.inodeStart, row.inodeEnd);
+}
+
+/** True when the remote address of a parsed row is all zeros. */
+export function rowRemoteIsAny(buf: Uint8Array, row: IpRow): boolean {
+  const e = row.remoteStart + row.words * 8;
+  for (let k = row.remoteStart; k < e; k++) if (buf[k] !== 0x30) return false;
+  return true;
+}
+
+/** Builds the socket object of a parsed row. Only for rows a query keeps. */
+export function toInetSocket(buf: Uint8Array, row: IpRow, proto: InetProto, order: ByteOrder): InetSocket {
+  const n = row.words * 4;
+  const lb = new Uint8Array(n);
+  const rb = new Uint8Array(n);
+  decodeAddress(buf, row.localStart, row.words, order, lb);
+  decodeAddress(buf, row.remoteStart, row.words, order, rb);
+  const v6 = row.words === 4;
+  const isTcp = proto === 'tcp' || proto === 'tcp6';
+  return {
+    kind: 'inet',
+    proto,
+    family: v6 ? 6 : 4,
+    local: { address: v6 ? formatIPv6(lb) : formatIPv4(lb), port: row.localPort },
+    remote: { address: v6 ? formatIPv6(rb) : formatIPv4(rb), port: row.remotePort },
+    localBytes: lb,
+    remoteBytes: rb,
+    stateCode: row.state,
+    state: isTcp ? tcpStateName(row.state) : datagramStateName(row.state),
+    uid: row.uid,
+    inode: rowInode(buf, row),
+    txQueue: row.txQueue,
+    rxQueue: row.rxQueue,
+    timerActive: row.timerActive,
+    timerWhen: row.timerWhen,
+    retransmits: row.retransmits,
+    timeout: row.timeout,
+    owners: [],
+  };
+}
+
+/** True when a line that failed to parse is the column header. */
+export function isHeaderLine(buf: Uint8Array, start: number, end: number): boolean {
+  // "  sl  local_address rem_address ..." : look for "sl" as the first field.
+  const i = skipBlanks(buf, start, end);
+  return i + 2 <= end && buf[i] === 0x73 && buf[i + 1] === 0x6c && (i + 2 === end || isBlank(buf[i + 2]));
+}
+
+export function newTableReport(path: string): TableReport {
+  return { path, missing: false, rows: 0, malformed: 0, firstMalformedLine: 0, longLines: 0, firstLongLine: 0, duplicates: 0 };
+}
+
+/** Remembers recent row keys to drop rows a chunked read showed twice. Bounded. */
+export class RecentKeys {
+  private seen = new Set<string>();
+  private order: string[] = [];
+  private next = 0;
+  constructor(private limit: number) {}
+  /** Adds key; returns false when it was already there. */
+  add(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    if (this.order.length < this.limit) this.order.push(key);
+    else {
+      this.seen.delete(this.order[this.next]);
+      this.order[this.next] = key;
+      this.next = (this.next + 1) % this.limit;
+    }
+    this.seen.add(key);
+    return true;
+  }
+}
+
+/** Key that identifies a row across a repeated read: inode plus both addresses. */
+export function rowKey(buf: Uint8Array, row: IpRow): string {
+  const w = row.words * 8 + 5;
+  return ascii(buf, row.inodeStart, row.inodeEnd) + ' ' + ascii(buf, row.localStart, row.localStart + w) + ' ' + ascii(buf, row.remoteStart, row.remoteStart + w);
+}
+
+/**
+ * Streams <root>/net/<proto>. `want` sees each parsed row in place; `onRow`
+ * gets a built socket for each wanted row, once (duplicates dropped).
+ * A missing file sets report.missing and returns quietly; other open or read
+ * errors are thrown.
+ */
+export function scanIpTable(
+  root: string,
+  proto: InetProto,
+  order: ByteOrder,
+  want: (buf: Buffer, row: IpRow) => boolean,
+  onRow: (s: InetSocket) => void,
+  dedupLimit: number = 65536,
+): TableReport {
+  const path = root + '/net/' + proto;
+  const report = newTableReport(path);
+  const row = newIpRow(proto.endsWith('6') ? 4 : 1);
+  const recent = new RecentKeys(dedupLimit);
+  try {
+    const stats = readLines(path, (buf, start, end, lineNo) => {
+      if (!parseIpSocketLine(buf, start, end, row)) {
+        if (skipBlanks(buf, start, end) === end || isHeaderLine(buf, start, end)) return;
+        report.malformed++;
+        if (report.firstMalformedLine === 0) report.firstMalformedLine = lineNo;
+        return;
+      }
+      report.rows++;
+      if (!want(buf, row)) return;
+      if (!recent.add(rowKey(buf, row))) {
+        report.duplicates++;
+        return;
+      }
+      onRow(toInetSocket(buf, row, proto, order));
+    });
+    report.longLines = stats.longLines;
+    report.firstLongLine = stats.firstLongLine;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') report.missing = true;
+    else throw e;
+  }
+  return report;
+}

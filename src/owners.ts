@@ -1,0 +1,214 @@
+// The owner scan: walk <root>/<pid>/fd (and, with threads, <root>/<pid>/task/<tid>/fd),
+// read each link, and keep those named socket:[N] for a wanted inode N.
+//
+// Every holder is kept: forked workers share one listening socket, and all of
+// them own it. Races are normal on a live host: a process or fd that vanishes
+// mid-scan is skipped quietly; a directory we may not read is counted, so the
+// caller can say what it could not see.
+//
+// Pid reuse: a process's starttime is read before its fds and again after its
+// name and cmdline; if it changed (or the process is gone), the pid was reused
+// or the process exited in between, and its matches are dropped rather than
+// pairing one process's name with another's fd.
+import * as fs from 'fs';
+import { listNumeric, readCmdline, readComm, readStartTime, readStatus } from './proc_pid';
+import { Owner, ProcInfo } from './types';
+
+export interface ScanOptions {
+  root: string;
+  /** Inodes to look for; null keeps every socket link. */
+  wanted: Set<string> | null;
+  /** Also walk task/<tid>/fd and report each thread that holds the socket. */
+  threads: boolean;
+  /** Scan only this pid. */
+  onlyPid?: number;
+}
+
+export interface ScanStats {
+  /** Process directories visited. */
+  processes: number;
+  /** Processes whose fd directory (or an fd link) we were not allowed to read. */
+  denied: number;
+  /** Processes that went away during the scan. */
+  vanished: number;
+  /** Processes dropped because their pid was reused during the scan. */
+  reused: number;
+  /** fd links read. */
+  links: number;
+  /** The first few pids we could not read, for the note. */
+  deniedPids: number[];
+}
+
+export interface OwnerMap {
+  byInode: Map<string, Owner[]>;
+  stats: ScanStats;
+}
+
+export function newScanStats(): ScanStats {
+  return { processes: 0, denied: 0, vanished: 0, reused: 0, links: 0, deniedPids: [] };
+}
+
+/** A socket link found in one fd table: fd number, inode, and tid (0 for the process table). */
+interface Match {
+  tid: number;
+  fd: number;
+  inode: string;
+}
+
+const DENIED = -1;
+const GONE = -2;
+
+/** Parses "socket:[N]" cheaply; returns N or null. */
+export function socketInode(link: string): string | null {
+  // A cheap first-byte test before the prefix compare: most fds are files.
+  if (link.length < 10 || link.charCodeAt(0) !== 115 /* s */ || link.charCodeAt(link.length - 1) !== 93 /* ] */) return null;
+  if (link.lastIndexOf('socket:[', 0) !== 0) return null;
+  return link.slice(8, -1);
+}
+
+/**
+ * Reads one fd directory. Pushes matches; returns the number of links read,
+ * DENIED when the directory (or a link) may not be read, GONE when it vanished.
+ */
+function scanFdDir(fdDir: string, tid: number, wanted: Set<string> | null, out: Match[]): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(fdDir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM' ? DENIED : GONE;
+  }
+  const prefix = fdDir + '/';
+  let denied = false;
+  for (let i = 0; i < names.length; i++) {
+    let link: string;
+    try {
+      link = fs.readlinkSync(prefix + names[i]);
+    } catch (e) {
+      // ENOENT/ESRCH: the fd or the process went away; ENAMETOOLONG/EINVAL: not a link we can use.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') denied = true;
+      continue;
+    }
+    const inode = socketInode(link);
+    if (inode === null || (wanted !== null && !wanted.has(inode))) continue;
+    const fd = +names[i];
+    if (!(fd >= 0)) continue;
+    out.push({ tid, fd, inode });
+  }
+  return denied && out.length === 0 ? DENIED : names.length;
+}
+
+function byTidFd(a: Match, b: Match): number {
+  return a.tid - b.tid || a.fd - b.fd;
+}
+
+/** Builds the ProcInfo of a process with matches: comm (or status Name on old kernels), cmdline, uid. */
+export function readProcInfo(dir: string, pid: number): ProcInfo | null {
+  const status = readStatus(dir);
+  const comm = readComm(dir);
+  if (!status && !comm) return null;
+  const cmdline = readCmdline(dir);
+  return {
+    pid,
+    name: comm || (status && status.name) || Buffer.alloc(0),
+    cmdline: cmdline || Buffer.alloc(0),
+    uid: status ? status.uid : -1,
+  };
+}
+
+/**
+ * Scans one process. Adds its owners to byInode. Returns true when it was
+ * visited (its directory existed).
+ */
+export function scanProcess(root: string, pid: number, opts: ScanOptions, byInode: Map<string, Owner[]>, stats: ScanStats): boolean {
+  const dir = root + '/' + pid;
+  const t0 = readStartTime(dir);
+  const matches: Match[] = [];
+  let result: number;
+  let tids: number[] | null = null;
+  if (opts.threads) {
+    try {
+      tids = listNumeric(dir + '/task');
+    } catch (e) {
+      tids = null;
+    }
+  }
+  if (tids !== null) {
+    result = GONE;
+    for (let i = 0; i < tids.length; i++) {
+      const r = scanFdDir(dir + '/task/' + tids[i] + '/fd', tids[i], opts.wanted, matches);
+      if (r >= 0) result = result < 0 ? r : result + r;
+      else if (r === DENIED && result === GONE) result = DENIED;
+    }
+  } else {
+    result = scanFdDir(dir + '/fd', 0, opts.wanted, matches);
+  }
+  if (result === GONE) {
+    // Distinguish a vanished process from a directory that never had fds.
+    if (t0 < 0 && !exists(dir)) { stats.vanished++; return false; }
+    stats.processes++;
+    return true;
+  }
+  stats.processes++;
+  if (result === DENIED) {
+    stats.denied++;
+    if (stats.deniedPids.length < 8) stats.deniedPids.push(pid);
+    return true;
+  }
+  stats.links += result;
+  if (matches.length === 0) return true;
+  const info = readProcInfo(dir, pid);
+  const threadNames = new Map<number, Buffer | null>();
+  if (info && tids !== null) {
+    for (let i = 0; i < matches.length; i++) {
+      const tid = matches[i].tid;
+      if (!threadNames.has(tid)) threadNames.set(tid, readComm(dir + '/task/' + tid));
+    }
+  }
+  const t1 = readStartTime(dir);
+  if (!info || t1 !== t0) {
+    if (info && t1 >= 0) stats.reused++;
+    else stats.vanished++;
+    return true;
+  }
+  matches.sort(byTidFd);
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i];
+    const owner: Owner = { proc: info, tid: m.tid, threadName: m.tid ? threadNames.get(m.tid) || null : null, fd: m.fd };
+    const list = byInode.get(m.inode);
+    if (list) list.push(owner);
+    else byInode.set(m.inode, [owner]);
+  }
+  return true;
+}
+
+function exists(path: string): boolean {
+  try {
+    fs.statSync(path);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+/**
+ * Lists the processes under root. Throws when root cannot be read: the caller
+ * turns that into a usage error (exit 2).
+ */
+export function listProcesses(root: string): number[] {
+  return listNumeric(root);
+}
+
+/** The synchronous scan: one readlink after another. */
+export function scanOwnersSync(opts: ScanOptions): OwnerMap {
+  const byInode = new Map<string, Owner[]>();
+  const stats = newScanStats();
+  if (opts.onlyPid !== undefined) {
+    scanProcess(opts.root, opts.onlyPid, opts, byInode, stats);
+    return { byInode, stats };
+  }
+  const pids = listProcesses(opts.root);
+  for (let i = 0; i < pids.length; i++) scanProcess(opts.root, pids[i], opts, byInode, stats);
+  return { byInode, stats };
+}

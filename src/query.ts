@@ -1,0 +1,167 @@
+// A query joins the tables with the owner scan, in one of two shapes:
+//
+//  - selective (a port, the listening sockets, a pid): stream the tables,
+//    build objects only for matching rows, then scan fds for just their inodes;
+//  - full (--all, netstat mode): scan fds first, keeping every socket link,
+//    then stream the tables and hand each row out as soon as it is read, so a
+//    million-row table never sits in memory.
+import { ByteOrder } from './endian';
+import { IpRow, rowRemoteIsAny, scanIpTable } from './net_ip_socket';
+import { scanUnixTable, UnixRow } from './net_unix';
+import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats } from './owners';
+import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from './states';
+import { InetProto, SocketRecord, TableReport } from './types';
+
+export interface ProtoSet {
+  tcp: boolean;
+  udp: boolean;
+  raw: boolean;
+  unix: boolean;
+  v4: boolean;
+  v6: boolean;
+}
+
+export type Mode = 'listening' | 'all' | 'port' | 'pid';
+
+export interface Query {
+  root: string;
+  byteOrder: ByteOrder;
+  protos: ProtoSet;
+  mode: Mode;
+  /** For mode 'port'. */
+  port: number;
+  /** Also match the remote port (mode 'port'). */
+  remote: boolean;
+  /** For mode 'pid'; may also narrow other modes. */
+  pid: number;
+  threads: boolean;
+}
+
+export interface QueryResult {
+  /** Sockets handed to the sink. */
+  sockets: number;
+  tables: TableReport[];
+  scan: ScanStats;
+  /** True when every table file was missing: the root is not a /proc. */
+  noTables: boolean;
+  /** For mode 'pid': false when the process does not exist. */
+  pidFound: boolean;
+}
+
+export type Sink = (s: SocketRecord) => void;
+
+/** The tables a query reads, in /proc order: tcp, tcp6, udp, udp6, raw, raw6. */
+export function inetTables(p: ProtoSet): InetProto[] {
+  const out: InetProto[] = [];
+  const add = (name: 'tcp' | 'udp' | 'raw') => {
+    if (!p[name]) return;
+    if (p.v4) out.push(name);
+    if (p.v6) out.push((name + '6') as InetProto);
+  };
+  add('tcp');
+  add('udp');
+  add('raw');
+  return out;
+}
+
+function isTcp(proto: InetProto): boolean {
+  return proto === 'tcp' || proto === 'tcp6';
+}
+
+/** The in-place row test of a query (before any object is built). */
+export function inetFilter(q: Query, proto: InetProto): (buf: Buffer, row: IpRow) => boolean {
+  switch (q.mode) {
+    case 'port':
+      return q.remote
+        ? (_b, row) => row.localPort === q.port || row.remotePort === q.port
+        : (_b, row) => row.localPort === q.port;
+    case 'listening':
+      // ss -ltnu: TCP in LISTEN; UDP/raw bound and not connected (state 07 with no peer).
+      return isTcp(proto)
+        ? (_b, row) => row.state === TCP_LISTEN
+        : (b, row) => row.state === TCP_CLOSE && rowRemoteIsAny(b, row);
+    default:
+      return () => true;
+  }
+}
+
+function attach(s: SocketRecord, owners: OwnerMap) {
+  if (s.inode === '0') return;
+  const list = owners.byInode.get(s.inode);
+  if (list) s.owners = list;
+}
+
+/** An owner scan: synchronous (scanOwnersSync) or on the thread pool; calls back once. */
+export type Scanner = (opts: ScanOptions, done: (owners: OwnerMap) => void) => void;
+
+export const syncScanner: Scanner = (opts, done) => done(scanOwnersSync(opts));
+
+/**
+ * Runs a query, handing each socket (with its owners) to sink in table order,
+ * then calls done. Table read errors other than a missing file are thrown
+ * (synchronously, or from inside the scanner's callback).
+ */
+export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner): void {
+  const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true };
+  const tables = inetTables(q.protos);
+  const emit = (s: SocketRecord) => {
+    result.sockets++;
+    sink(s);
+  };
+  const finish = () => {
+    result.noTables = result.tables.length > 0 && result.tables.every((t) => t.missing);
+    done(result);
+  };
+  const scanOpts = (wanted: Set<string> | null, onlyPid?: number): ScanOptions =>
+    ({ root: q.root, wanted, threads: q.threads, onlyPid });
+
+  if (q.mode === 'all' || q.mode === 'pid') {
+    // Owners first; then stream the tables.
+    scanner(q.mode === 'pid' ? scanOpts(null, q.pid) : scanOpts(null), (owners) => {
+      result.scan = owners.stats;
+      if (q.mode === 'pid' && owners.stats.processes === 0) result.pidFound = false;
+      const held = q.mode === 'pid' ? owners.byInode : null;
+      for (const proto of tables) {
+        result.tables.push(scanIpTable(q.root, proto, q.byteOrder,
+          held ? (b, row) => row.inode !== 0 && held.has(inodeText(b, row)) : () => true,
+          (s) => { attach(s, owners); emit(s); }));
+      }
+      if (q.protos.unix) {
+        result.tables.push(scanUnixTable(q.root,
+          held ? (b, row) => row.inode !== 0 && held.has(unixInodeText(b, row)) : () => true,
+          (s) => { attach(s, owners); emit(s); }));
+      }
+      finish();
+    });
+    return;
+  }
+  // Selective: matching rows first, then the fds of just those inodes.
+  const rows: SocketRecord[] = [];
+  for (const proto of tables) {
+    result.tables.push(scanIpTable(q.root, proto, q.byteOrder, inetFilter(q, proto), (s) => rows.push(s)));
+  }
+  if (q.protos.unix && q.mode === 'listening') {
+    result.tables.push(scanUnixTable(q.root, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, (s) => rows.push(s)));
+  }
+  const wanted = new Set<string>();
+  for (const s of rows) if (s.inode !== '0') wanted.add(s.inode);
+  const output = () => {
+    for (const s of rows) emit(s);
+    finish();
+  };
+  if (wanted.size === 0) return output();
+  scanner(scanOpts(wanted), (owners) => {
+    result.scan = owners.stats;
+    for (const s of rows) attach(s, owners);
+    output();
+  });
+}
+
+function inodeText(b: Buffer, row: IpRow): string {
+  return row.inode >= 0 ? String(row.inode) : b.toString('latin1', row.inodeStart, row.inodeEnd);
+}
+
+function unixInodeText(b: Buffer, row: UnixRow): string {
+  return row.inode >= 0 ? String(row.inode) : b.toString('latin1', row.inodeStart, row.inodeEnd);
+}
+

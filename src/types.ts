@@ -1,0 +1,89 @@
+// The records the engine hands to formatters. Strings that come from other
+// processes (names, command lines, unix paths) stay raw bytes here; every
+// formatter escapes them (src/escape.ts) before they reach a terminal.
+import { ByteOrder } from './endian';
+
+export type InetProto = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'raw' | 'raw6';
+export type Proto = InetProto | 'unix';
+
+export interface Endpoint {
+  /** Text form: dotted quad, or RFC 5952 for IPv6. */
+  address: string;
+  port: number;
+}
+
+export interface ProcInfo {
+  pid: number;
+  /** comm (at most 15 bytes), raw. */
+  name: Buffer;
+  /** cmdline, bounded, NULs turned into spaces, raw. Empty for kernel threads. */
+  cmdline: Buffer;
+  /** Effective uid from status, or -1 when unreadable. */
+  uid: number;
+}
+
+export interface Owner {
+  proc: ProcInfo;
+  /** Thread id when found through task/<tid>/fd (--threads), else 0. */
+  tid: number;
+  /** The thread's own comm when tid is set. */
+  threadName: Buffer | null;
+  fd: number;
+}
+
+export interface InetSocket {
+  kind: 'inet';
+  proto: InetProto;
+  family: 4 | 6;
+  local: Endpoint;
+  remote: Endpoint;
+  /** Raw address bytes (4 or 16), network order: for netstat's printing rules. */
+  localBytes: Uint8Array;
+  remoteBytes: Uint8Array;
+  stateCode: number;
+  state: string;
+  uid: number;
+  /** Decimal text: inode numbers are moving to 64 bits. "0" for TIME_WAIT and request sockets. */
+  inode: string;
+  txQueue: number;
+  rxQueue: number;
+  timerActive: number;
+  timerWhen: number;
+  retransmits: number;
+  timeout: number;
+  owners: Owner[];
+}
+
+export interface UnixSocket {
+  kind: 'unix';
+  proto: 'unix';
+  refCount: number;
+  flags: number;
+  typeCode: number;
+  type: string;
+  stateCode: number;
+  state: string;
+  inode: string;
+  /** Bound path (abstract names start with '@'), raw bytes; null when unbound. */
+  path: Buffer | null;
+  owners: Owner[];
+}
+
+export type SocketRecord = InetSocket | UnixSocket;
+
+/** Problems met while reading a table: reported once per file, never fatal. */
+export interface TableReport {
+  path: string;
+  missing: boolean;
+  rows: number;
+  malformed: number;
+  firstMalformedLine: number;
+  longLines: number;
+  firstLongLine: number;
+  duplicates: number;
+}
+
+export interface ReadOptions {
+  root: string;
+  byteOrder: ByteOrder;
+}
