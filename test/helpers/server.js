@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// A real process that opens sockets on loopback for the live tests, then waits.
+// Usage: node server.js '<json array of steps>'
+// Steps:
+//   {"tcp":"127.0.0.1"}               listen on TCP (port 0, or "port": N); "ipv6Only": false for dual stack on "::"
+//   {"udp":"127.0.0.1"}               bind UDP (udp4 or udp6 by the address), optional "port"
+//   {"udpConnect":"127.0.0.1","port":N}  a UDP socket connected to N
+//   {"connect":"127.0.0.1","port":N}  a TCP client connection (waits until connected)
+//   {"share":K,"children":C}          C `sleep` children inherit the K-th socket opened so far at fd 3
+//   {"unix":"/path"}                  a unix stream listener
+//   {"comm":"bytes in hex"}           write this process's comm (/proc/self/comm)
+// Prints one JSON line: {"pid":..,"sockets":[{"kind","address","port"}],"children":[..]}
+// and stays until stdin closes or it gets SIGTERM; children are killed with it.
+'use strict';
+const net = require('net');
+const dgram = require('dgram');
+const fs = require('fs');
+const { spawn } = require('child_process');
+
+const steps = JSON.parse(process.argv[2] || '[]');
+const sockets = []; // { handle, info }
+const children = [];
+
+function done() {
+  process.stdout.write(JSON.stringify({ pid: process.pid, sockets: sockets.map((s) => s.info), children: children.map((c) => c.pid) }) + '\n');
+}
+
+function cleanup() {
+  for (const c of children) { try { c.kill('SIGKILL'); } catch (e) { /* gone */ } }
+  process.exit(0);
+}
+process.on('SIGTERM', cleanup);
+process.on('SIGINT', cleanup);
+process.stdin.on('end', cleanup);
+process.stdin.on('error', cleanup);
+process.stdin.resume();
+
+function fdOf(handle) {
+  const h = handle._handle;
+  return h && typeof h.fd === 'number' ? h.fd : -1;
+}
+
+// dgram hides its handle behind a deprecated getter; read it without the warning.
+function udpFd(sock) {
+  const sym = Object.getOwnPropertySymbols(sock).find((k) => String(k) === 'Symbol(state symbol)');
+  const h = sym ? sock[sym].handle : null;
+  return h && typeof h.fd === 'number' ? h.fd : -1;
+}
+
+function next(i) {
+  if (i === steps.length) return done();
+  const s = steps[i];
+  const go = () => next(i + 1);
+  if (s.tcp !== undefined) {
+    const srv = net.createServer((c) => { c.on('error', () => {}); sockets.push({ handle: c, info: { kind: 'accepted' } }); });
+    const opts = { host: s.tcp, port: s.port || 0 };
+    if (s.ipv6Only !== undefined) opts.ipv6Only = s.ipv6Only;
+    srv.listen(opts, () => {
+      const a = srv.address();
+      sockets.push({ handle: srv, info: { kind: 'tcp', address: a.address, port: a.port, fd: fdOf(srv) } });
+      go();
+    });
+  } else if (s.udp !== undefined) {
+    const sock = dgram.createSocket(s.udp.includes(':') ? 'udp6' : 'udp4');
+    sock.bind(s.port || 0, s.udp, () => {
+      const a = sock.address();
+      sockets.push({ handle: sock, info: { kind: 'udp', address: a.address, port: a.port, fd: udpFd(sock) } });
+      go();
+    });
+  } else if (s.udpConnect !== undefined) {
+    const sock = dgram.createSocket(s.udpConnect.includes(':') ? 'udp6' : 'udp4');
+    sock.bind(0, s.udpConnect, () => {
+      const a = sock.address();
+      if (typeof sock.connect === 'function') {
+        sock.connect(s.port, s.udpConnect, () => {
+          sockets.push({ handle: sock, info: { kind: 'udpConnected', address: a.address, port: a.port, fd: udpFd(sock) } });
+          go();
+        });
+      } else {
+        sockets.push({ handle: sock, info: { kind: 'udp', address: a.address, port: a.port, fd: udpFd(sock) } });
+        go();
+      }
+    });
+  } else if (s.connect !== undefined) {
+    const c = net.connect({ host: s.connect, port: s.port }, () => {
+      sockets.push({ handle: c, info: { kind: 'client', address: c.localAddress, port: c.localPort, fd: fdOf(c) } });
+      go();
+    });
+    c.on('error', (e) => { process.stderr.write('connect failed: ' + e.message + '\n'); process.exit(3); });
+  } else if (s.unix !== undefined) {
+    try { fs.unlinkSync(s.unix); } catch (e) { /* none */ }
+    const srv = net.createServer(() => {});
+    srv.listen(s.unix, () => {
+      sockets.push({ handle: srv, info: { kind: 'unix', path: s.unix, fd: fdOf(srv) } });
+      go();
+    });
+  } else if (s.share !== undefined) {
+    const target = sockets[s.share].handle;
+    for (let k = 0; k < (s.children || 1); k++) {
+      const c = spawn('sleep', ['100000'], { stdio: ['ignore', 'ignore', 'ignore', fdOf(target)] });
+      children.push(c);
+    }
+    go();
+  } else if (s.comm !== undefined) {
+    fs.writeFileSync('/proc/self/comm', Buffer.from(s.comm, 'hex'));
+    go();
+  } else {
+    process.stderr.write('unknown step ' + JSON.stringify(s) + '\n');
+    process.exit(2);
+  }
+}
+next(0);
