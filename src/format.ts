@@ -104,7 +104,7 @@ function ownerJson(o: Owner): string {
   return '{"pid":' + o.proc.pid + (o.tid ? ',"tid":' + o.tid : '') +
     ',"name":' + JSON.stringify(escapeBytes(name)) +
     ',"cmdline":' + JSON.stringify(escapeBytes(o.proc.cmdline)) +
-    ',"fd":' + o.fd + ',"uid":' + o.proc.uid + '}';
+    ',"fd":' + o.fd + (o.fds.length > 1 ? ',"fds":[' + o.fds.join(',') + ']' : '') + ',"uid":' + o.proc.uid + '}';
 }
 
 function ownersJson(list: Owner[]): string {

@@ -175,8 +175,14 @@ export function scanProcess(root: string, pid: number, opts: ScanOptions, byInod
   matches.sort(byTidFd);
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i];
-    const owner: Owner = { proc: info, tid: m.tid, threadName: m.tid ? threadNames.get(m.tid) || null : null, fd: m.fd };
     const list = byInode.get(m.inode);
+    // One holder per (process, thread): further fds of the same socket join it.
+    const last = list ? list[list.length - 1] : null;
+    if (last && last.proc === info && last.tid === m.tid) {
+      last.fds.push(m.fd);
+      continue;
+    }
+    const owner: Owner = { proc: info, tid: m.tid, threadName: m.tid ? threadNames.get(m.tid) || null : null, fd: m.fd, fds: [m.fd] };
     if (list) list.push(owner);
     else byInode.set(m.inode, [owner]);
   }

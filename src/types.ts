@@ -28,7 +28,10 @@ export interface Owner {
   tid: number;
   /** The thread's own comm when tid is set. */
   threadName: Buffer | null;
+  /** The lowest fd of this holder that points at the socket. */
   fd: number;
+  /** Every such fd, ascending (a socket dup'ed onto 0, 1 and 2 is one holder with three fds). */
+  fds: number[];
 }
 
 export interface InetSocket {
