@@ -1,0 +1,43 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hexDigit, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual } from '../src/bytes';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+const Bytes = suite('bytes');
+
+Bytes('hexDigit reads both cases and rejects the rest', () => {
+  assert.is(hexDigit(0x30), 0);
+  assert.is(hexDigit(0x41), 10);
+  assert.is(hexDigit(0x66), 15);
+  assert.is(hexDigit(0x47), -1);
+  assert.is(hexDigit(0x20), -1);
+});
+
+Bytes('parseHex reads a field in place and refuses bad digits, empty and overlong fields', () => {
+  const x = b('  0A 0100007F:0016 zz');
+  assert.is(parseHex(x, 2, 4), 10);
+  assert.is(parseHex(x, 5, 13), 0x0100007f);
+  assert.is(parseHex(x, 14, 18), 22);
+  assert.is(parseHex(x, 19, 21), -1);
+  assert.is(parseHex(x, 4, 4), -1);
+  assert.is(parseHex(b('FFFFFFFFFFFFFF'), 0, 14), -1);
+});
+
+Bytes('parseDec refuses signs, letters and values past 2^53', () => {
+  assert.is(parseDec(b('13828'), 0, 5), 13828);
+  assert.is(parseDec(b('-1'), 0, 2), -1);
+  assert.is(parseDec(b('12a'), 0, 3), -1);
+  assert.is(parseDec(b('18446744073709551615'), 0, 20), -1);
+});
+
+Bytes('skipBlanks and fieldEnd treat space, tab and CR as separators', () => {
+  const x = b(' \t\rab c');
+  assert.is(skipBlanks(x, 0, x.length), 3);
+  assert.is(fieldEnd(x, 3, x.length), 5);
+  assert.ok(isDigits(b('0123'), 0, 4));
+  assert.not.ok(isDigits(b(''), 0, 0));
+  assert.ok(bytesEqual(b('xsocket'), 1, 7, 'socket'));
+  assert.not.ok(bytesEqual(b('xsocket'), 1, 6, 'socket'));
+});
+
+Bytes.run();

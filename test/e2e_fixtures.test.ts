@@ -1,0 +1,135 @@
+// The built bundle on committed fixture trees: exact output, exit codes, messages.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FIXTURES, portown, portownJson } from './helpers/cli';
+
+const at = (f: string) => ['--proc', path.join(FIXTURES, f)];
+const F = suite('e2e_fixtures');
+
+F('portown 22 on the design-doc host prints sshd, exit 0', () => {
+  const r = portown(['22', ...at('design-doc')]);
+  assert.is(r.code, 0);
+  assert.is(r.stderr, '');
+  assert.fixture(r.stdout, [
+    'Proto Local Address Remote Address State   PID User Command',
+    'tcp   0.0.0.0:22    0.0.0.0:*      LISTEN 1962 root sshd',
+    'tcp6  [::]:22       [::]:*         LISTEN 1962 root sshd',
+    '',
+  ].join('\n'));
+});
+
+F('--json gives the documented shape, inode as a string', () => {
+  const { code, data } = portownJson(['22/tcp', ...at('design-doc')]);
+  assert.is(code, 0);
+  assert.equal(data[0], {
+    proto: 'tcp', local: { address: '0.0.0.0', port: 22 }, remote: { address: '0.0.0.0', port: 0 }, state: 'LISTEN', uid: 0, inode: '13828',
+    owners: [{ pid: 1962, name: 'sshd', cmdline: '/usr/sbin/sshd', fd: 3, uid: 0 }],
+  });
+  assert.is(data.length, 2);
+});
+
+F('a unix socket in JSON has path, type, state, inode, owners', () => {
+  const { data } = portownJson(['--pid', '1656', ...at('design-doc')]);
+  const u = data.find((s) => s.proto === 'unix');
+  assert.equal(u, { proto: 'unix', path: '/var/run/cups/cups.sock', type: 'STREAM', state: 'LISTEN', inode: '11830', owners: [{ pid: 1656, name: 'cupsd', cmdline: 'cupsd -C /etc/cups/cupsd.conf', fd: 4, uid: 0 }] });
+});
+
+F('--pids prints each owner once, sorted; forked workers all count', () => {
+  const r = portown(['443', '--pids', ...at('ipv6')]);
+  assert.equal([r.code, r.stdout], [0, '303\n304\n305\n']);
+});
+
+F('no matching socket: exit 1 and nothing on stdout', () => {
+  const r = portown(['4000', ...at('design-doc')]);
+  assert.equal([r.code, r.stdout, r.stderr], [1, '', '']);
+  const p = portown(['4000', '--pids', ...at('design-doc')]);
+  assert.equal([p.code, p.stdout], [1, '']);
+});
+
+F('PORT/udp narrows to UDP of both families', () => {
+  const { data } = portownJson(['111/udp', ...at('design-doc')]);
+  assert.equal(data.map((s) => s.proto + ':' + s.owners[0].name), ['udp:rpcbind']);
+});
+
+F('--pid PID combined with a port keeps only that holder', () => {
+  const { data } = portownJson(['443', '--pid', '304', ...at('ipv6')]);
+  assert.equal(data.map((s) => s.owners.map((o: { pid: number }) => o.pid)), [[304]]);
+});
+
+F('--pid of a process that does not exist: exit 1 with a note', () => {
+  const r = portown(['--pid', '4242', ...at('design-doc')]);
+  assert.is(r.code, 1);
+  assert.is(r.stderr, 'portown: no process 4242 under ' + path.join(FIXTURES, 'design-doc') + '\n');
+});
+
+F('PROC_ROOT does what --proc does', () => {
+  const r = portown(['22', '--pids'], { env: { PROC_ROOT: path.join(FIXTURES, 'design-doc') } });
+  assert.equal([r.code, r.stdout], [0, '1962\n']);
+});
+
+F('--threads names the thread with its own fd table, which the process table does not show', () => {
+  assert.equal(portownJson(['9091', ...at('threads')]).data[0].owners, []);
+  const t = portownJson(['9091', '--threads', ...at('threads')]).data[0].owners;
+  assert.equal(t, [{ pid: 800, tid: 801, name: 'acceptor', cmdline: '/usr/bin/pool', fd: 9, uid: 0 }]);
+});
+
+F('a big-endian snapshot: --byte-order be decodes its addresses', () => {
+  const { data } = portownJson(['53', '--byte-order', 'be', ...at('big-endian')]);
+  assert.equal(data.map((s) => s.local.address), ['127.0.0.1', '::1']);
+});
+
+F('hostile names: no raw control byte in the table or JSON, and JSON round-trips to the table text', () => {
+  for (const args of [['4444'], ['--all'], ['4444', '--json'], ['--all', '--json']]) {
+    const r = portown([...args, ...at('hostile-comm')]);
+    assert.is(r.code, 0);
+    for (const byte of r.raw) assert.ok(byte === 0x0a || (byte >= 0x20 && byte !== 0x7f), 'raw byte ' + byte + ' in ' + args.join(' '));
+    assert.not.match(r.stdout, /[\u0080-\u009f]/);
+  }
+  const table = portown(['4444', ...at('hostile-comm')]).stdout;
+  const name = portownJson(['4444', ...at('hostile-comm')]).data[0].owners[0].name;
+  assert.is(name, '\\x1b[2J\\x07\\u009b31m\\x7f');
+  assert.ok(table.includes(' ' + name + '\n'));
+});
+
+F('malformed tables: good rows print, and stderr names the file and line', () => {
+  const r = portown(['--all', '--pids', ...at('malformed')]);
+  assert.equal([r.code, r.stdout], [0, '900\n']);
+  const tcp = path.join(FIXTURES, 'malformed', 'net', 'tcp');
+  assert.is(r.stderr, 'portown: ' + tcp + ': skipped 5 malformed lines (first at line 3)\nportown: ' + tcp + ': skipped 1 overlong line (line 8)\n');
+});
+
+F('an old kernel without comm, stat, IPv6 or raw tables', () => {
+  const { code, data } = portownJson(['--all', ...at('old-kernel')]);
+  assert.is(code, 0);
+  assert.equal(data.map((s) => s.proto + ' ' + (s.owners[0] ? s.owners[0].pid + '/' + s.owners[0].name : '-')), ['tcp 700/telnetd', 'tcp 701/telnetd', 'udp 702/tftpd', 'unix -']);
+});
+
+F('bad usage: one line naming the expected form and the input, exit 2', () => {
+  const cases: [string[], string][] = [
+    [['70000'], 'portown: Expected a port between 1 and 65535, got 70000\n'],
+    [['0'], 'portown: Expected a port between 1 and 65535, got 0\n'],
+    [['abc'], 'portown: Expected a port between 1 and 65535 (PORT, PORT/tcp or PORT/udp), got "abc"\n'],
+    [['--frob'], 'portown: Unknown option "--frob"; see portown --help\n'],
+    [['--pid'], 'portown: Option --pid expects a PID, got nothing\n'],
+  ];
+  for (const [args, err] of cases) {
+    const r = portown(args);
+    assert.equal([r.code, r.stdout, r.stderr], [2, '', err], args.join(' '));
+  }
+});
+
+F('--proc at a missing folder, a file, or a folder that is not a /proc: exit 2 with one line', () => {
+  const missing = portown(['22', '--proc', '/nonexistent/proc']);
+  assert.equal([missing.code, missing.stderr], [2, 'portown: cannot read the /proc tree "/nonexistent/proc": no such file or directory\n']);
+  const file = portown(['22', '--proc', path.join(FIXTURES, 'design-doc', 'net', 'tcp')]);
+  assert.equal([file.code, file.stderr], [2, 'portown: Expected --proc to be a /proc directory, got "' + path.join(FIXTURES, 'design-doc', 'net', 'tcp') + '" (not a directory)\n']);
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-empty-'));
+  const notproc = portown(['--all', '--proc', empty]);
+  assert.equal([notproc.code, notproc.stderr], [2, 'portown: no /proc/net tables under "' + empty + '" (net/tcp, net/udp, ...): is it a /proc tree?\n']);
+  fs.rmSync(empty, { recursive: true, force: true });
+});
+
+F.run();

@@ -1,0 +1,95 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn } from 'child_process';
+import { readLines, readLinesFd } from '../src/linereader';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-lr-'));
+function file(name: string, content: string | Buffer): string {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, content);
+  return p;
+}
+function collect(p: string, size?: number) {
+  const lines: string[] = [];
+  const nos: number[] = [];
+  const stats = readLines(p, (buf, s, e, n) => { lines.push(buf.toString('latin1', s, e)); nos.push(n); }, size);
+  return { lines, nos, stats };
+}
+
+const LR = suite('linereader');
+
+LR('hands over each line without its newline, numbered from 1', () => {
+  const r = collect(file('a', 'one\ntwo\n\nfour\n'));
+  assert.equal(r.lines, ['one', 'two', '', 'four']);
+  assert.equal(r.nos, [1, 2, 3, 4]);
+  assert.is(r.stats.longLines, 0);
+});
+
+LR('a last line without a final newline is still handed over', () => {
+  assert.equal(collect(file('b', 'one\ntwo')).lines, ['one', 'two']);
+});
+
+LR('an empty file gives no lines', () => {
+  assert.equal(collect(file('c', '')).lines, []);
+});
+
+LR('lines that straddle buffer refills come out whole', () => {
+  const text = Array.from({ length: 200 }, (_, i) => 'line-' + i + '-' + 'x'.repeat(i % 37)).join('\n') + '\n';
+  const r = collect(file('d', text), 64);
+  assert.equal(r.lines, text.split('\n').slice(0, -1));
+});
+
+LR('a line longer than the buffer is skipped and counted, the rest survive, and numbering goes on', () => {
+  const r = collect(file('e', 'short\n' + 'y'.repeat(1000) + '\nafter\n' + 'z'.repeat(300) + '\nlast'), 128);
+  assert.equal(r.lines, ['short', 'after', 'last']);
+  assert.equal(r.nos, [1, 3, 5]);
+  assert.is(r.stats.longLines, 2);
+  assert.is(r.stats.firstLongLine, 2);
+});
+
+LR('a file of megabytes without a newline is skipped whole with a fixed buffer', () => {
+  const big = Buffer.alloc(3 << 20, 0x41);
+  const r = collect(file('f', big), 4096);
+  assert.equal(r.lines, []);
+  assert.is(r.stats.longLines, 1);
+  assert.is(r.stats.bytes, big.length);
+});
+
+LR('short reads from a pipe are joined into whole lines', async () => {
+  // A writer that dribbles a few bytes at a time: every read() returns short.
+  const fifo = path.join(tmp, 'fifo');
+  require('child_process').execFileSync('mkfifo', [fifo]);
+  const text = 'alpha beta\ngamma delta\nepsilon\n';
+  const writer = spawn(process.execPath, ['-e', `
+    const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(fifo)}, 'w');
+    const t = ${JSON.stringify(text)}; let i = 0;
+    (function step() { if (i >= t.length) return fs.closeSync(fd); fs.writeSync(fd, t.slice(i, i + 3)); i += 3; setTimeout(step, 2); })();
+  `]);
+  const fd = fs.openSync(fifo, 'r');
+  const lines: string[] = [];
+  readLinesFd(fd, (buf, s, e) => { lines.push(buf.toString('latin1', s, e)); }, 16);
+  fs.closeSync(fd);
+  await new Promise((r) => writer.on('exit', r));
+  assert.equal(lines, ['alpha beta', 'gamma delta', 'epsilon']);
+});
+
+LR('a missing file throws ENOENT for the caller to judge', () => {
+  try {
+    collect(path.join(tmp, 'nope'));
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as NodeJS.ErrnoException).code, 'ENOENT');
+  }
+});
+
+LR('reads the live /proc/net/tcp, which reports size 0 and returns short reads', () => {
+  const r = collect('/proc/net/tcp', 256);
+  assert.ok(r.lines.length >= 1);
+  assert.match(r.lines[0], /local_address/);
+});
+
+LR.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+LR.run();

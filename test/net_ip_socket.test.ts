@@ -1,0 +1,153 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as path from 'path';
+import { newIpRow, parseIpSocketLine, scanIpTable, toInetSocket, RecentKeys, rowInode } from '../src/net_ip_socket';
+import { InetSocket } from '../src/types';
+import { FIXTURES } from './helpers/cli';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+// The /proc/net/tcp line of the design document (shared/seed).
+const DOC_LINE = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 13828 1 ecb02140 299 0 0 2 -1';
+
+function parse(line: string, words = 1) {
+  const row = newIpRow(words);
+  const buf = b(line);
+  return { ok: parseIpSocketLine(buf, 0, buf.length, row), row, buf };
+}
+function scan(fixture: string, proto: 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'raw' | 'raw6', order: 'le' | 'be' = 'le') {
+  const out: InetSocket[] = [];
+  const report = scanIpTable(path.join(FIXTURES, fixture), proto, order, () => true, (s) => out.push(s));
+  return { out, report };
+}
+
+const T = suite('net_ip_socket');
+
+T('parses the design document row field by field', () => {
+  const { ok, row, buf } = parse(DOC_LINE);
+  assert.ok(ok);
+  assert.is(row.localPort, 22);
+  assert.is(row.remotePort, 0);
+  assert.is(row.state, 0x0a);
+  assert.is(row.uid, 0);
+  assert.is(row.inode, 13828);
+  assert.is(rowInode(buf, row), '13828');
+  const s = toInetSocket(buf, row, 'tcp', 'le');
+  assert.equal(s.local, { address: '0.0.0.0', port: 22 });
+  assert.is(s.state, 'LISTEN');
+});
+
+T('reads queues, timer and retransmit fields', () => {
+  const { ok, row } = parse('   4: 0100007F:0016 0100007F:C350 01 0000000A:00000003 02:000001F4 00000002  1000        0 99 1');
+  assert.ok(ok);
+  assert.equal([row.txQueue, row.rxQueue, row.timerActive, row.timerWhen, row.retransmits, row.uid], [10, 3, 2, 500, 2, 1000]);
+});
+
+T('keeps an inode past 2^53 as exact decimal text', () => {
+  const { ok, row, buf } = parse('   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 18446744073709551615 1');
+  assert.ok(ok);
+  assert.is(row.inode, -1);
+  assert.is(toInetSocket(buf, row, 'tcp', 'le').inode, '18446744073709551615');
+});
+
+T('refuses the header, truncated rows, wrong address widths and non-hex digits', () => {
+  assert.not.ok(parse('  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode').ok);
+  assert.not.ok(parse('   1: 0100007F:0050 00000000:00').ok);
+  assert.not.ok(parse('   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0').ok);
+  assert.not.ok(parse(DOC_LINE, 4).ok, 'an IPv4 row in a tcp6 table');
+  assert.not.ok(parse(DOC_LINE.replace('00000000:0016', '0000000G:0016')).ok);
+  assert.not.ok(parse(DOC_LINE.replace(' 0A ', ' 0AB ')).ok);
+  assert.not.ok(parse(DOC_LINE.replace('13828', '13a28')).ok);
+});
+
+T('names TCP states 01-0C, and an unknown code as UNKNOWN(n)', () => {
+  const names: string[] = [];
+  for (let st = 1; st <= 13; st++) {
+    const { buf, row } = parse(DOC_LINE.replace(' 0A ', ' ' + st.toString(16).toUpperCase().padStart(2, '0') + ' '));
+    names.push(toInetSocket(buf, row, 'tcp', 'le').state);
+  }
+  assert.equal(names, ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
+    'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'UNKNOWN(13)']);
+});
+
+T('names UDP state 07 UNCONN (bound, not connected) and 01 ESTABLISHED (connected)', () => {
+  const { out } = scan('udp-raw-unix', 'udp');
+  assert.equal(out.map((s) => [s.local.port, s.state, s.remote.address, s.remote.port]), [
+    [68, 'UNCONN', '0.0.0.0', 0],
+    [40000, 'ESTABLISHED', '127.0.0.1', 53],
+  ]);
+});
+
+T('reads raw and raw6 tables (the port column is the IP protocol)', () => {
+  assert.equal(scan('udp-raw-unix', 'raw').out.map((s) => [s.proto, s.local.port, s.state, s.inode]), [['raw', 1, 'UNCONN', '3004']]);
+  assert.equal(scan('udp-raw-unix', 'raw6').out.map((s) => [s.proto, s.local.address, s.local.port]), [['raw6', '::', 58]]);
+});
+
+T('tcp6: loopback, dual stack, v4-mapped, long global address; TIME_WAIT and request sockets carry inode 0', () => {
+  const { out } = scan('ipv6', 'tcp6');
+  assert.equal(out.map((s) => [s.local.address, s.local.port, s.remote.address, s.state, s.inode]), [
+    ['::1', 631, '::', 'LISTEN', '2001'],
+    ['::', 22, '::', 'LISTEN', '2002'],
+    ['::ffff:127.0.0.1', 22, '::ffff:127.0.0.1', 'ESTABLISHED', '2003'],
+    ['2001:db8:85a3::8a2e:370:7334', 443, '::', 'LISTEN', '2004'],
+    ['2001:db8::1', 8080, '2001:db8::2', 'TIME_WAIT', '0'],
+    ['2001:db8::1', 8080, '2001:db8::3', 'NEW_SYN_RECV', '0'],
+    ['2001:db8::1:0:0:1', 9999, '::', 'UNKNOWN(15)', '2005'],
+    ['fe80::1:2:3:4', 5353, 'fe80::a', 'ESTABLISHED', '2006'],
+  ]);
+});
+
+T('a row the kernel showed twice (a chunked read while sockets changed) is kept once', () => {
+  const { out, report } = scan('ipv6', 'tcp6');
+  assert.is(out.filter((s) => s.inode === '2004').length, 1);
+  assert.is(report.duplicates, 1);
+  assert.is(report.rows, 9);
+});
+
+T('a big-endian capture decodes right with the be override, and wrongly without it', () => {
+  assert.equal(scan('big-endian', 'tcp', 'be').out.map((s) => s.local.address), ['192.168.1.1', '127.0.0.1', '192.168.1.1']);
+  assert.equal(scan('big-endian', 'tcp', 'le').out.map((s) => s.local.address), ['1.1.168.192', '1.0.0.127', '1.1.168.192']);
+  assert.equal(scan('big-endian', 'tcp6', 'be').out.map((s) => s.local.address), ['::1', 'fd00::1', '::ffff:192.168.1.1']);
+  assert.equal(scan('big-endian', 'tcp', 'be').out[2].remote, { address: '192.168.1.23', port: 50123 });
+});
+
+T('malformed table: bad lines are skipped and counted with the first line number; good rows survive', () => {
+  const { out, report } = scan('malformed', 'tcp');
+  assert.equal(out.map((s) => [s.local.port, s.inode]), [[22, '100'], [80, '101'], [9000, '103']]);
+  assert.is(report.malformed, 5);
+  assert.is(report.firstMalformedLine, 3);
+  assert.is(report.longLines, 1);
+  assert.is(report.firstLongLine, 8);
+});
+
+T('CRLF line ends and a missing header still parse', () => {
+  const { out, report } = scan('malformed', 'udp');
+  assert.equal(out.map((s) => s.local.port), [5000, 5001]);
+  assert.is(report.malformed, 0);
+});
+
+T('an empty table gives no rows and no warning; a missing one is reported missing', () => {
+  const empty = scan('malformed', 'tcp6');
+  assert.equal([empty.out.length, empty.report.malformed, empty.report.missing], [0, 0, false]);
+  const missing = scan('old-kernel', 'tcp6');
+  assert.equal([missing.out.length, missing.report.missing], [0, true]);
+});
+
+T('the in-place filter sees every row, and objects are built only for wanted rows', () => {
+  let seen = 0;
+  const out: InetSocket[] = [];
+  scanIpTable(path.join(FIXTURES, 'design-doc'), 'tcp', 'le', (_b, row) => { seen++; return row.localPort === 631; }, (s) => out.push(s));
+  assert.is(seen, 5);
+  assert.equal(out.map((s) => s.local.address + ':' + s.local.port), ['127.0.0.1:631']);
+});
+
+T('RecentKeys forgets the oldest key past its limit', () => {
+  const r = new RecentKeys(2);
+  assert.ok(r.add('a'));
+  assert.not.ok(r.add('a'));
+  assert.ok(r.add('b'));
+  assert.ok(r.add('c'));
+  assert.ok(r.add('a'), 'a was pushed out');
+  assert.not.ok(r.add('c'));
+});
+
+T.run();

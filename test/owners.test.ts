@@ -1,0 +1,123 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { scanOwnersSync, socketInode, scanProcess, newScanStats } from '../src/owners';
+import { Owner } from '../src/types';
+import { FIXTURES } from './helpers/cli';
+
+const root = (f: string) => path.join(FIXTURES, f);
+const brief = (list: Owner[] | undefined) => (list || []).map((o) => [o.proc.pid, o.tid, o.proc.name.toString(), o.fd]);
+
+const O = suite('owners');
+
+O('socketInode takes N from socket:[N] and nothing else', () => {
+  assert.is(socketInode('socket:[13828]'), '13828');
+  assert.is(socketInode('pipe:[8927]'), null);
+  assert.is(socketInode('/dev/null'), null);
+  assert.is(socketInode('socket:[13828'), null);
+  assert.is(socketInode('anon_inode:[eventpoll]'), null);
+});
+
+O('the design-doc host: inode 13828 is held by 1962/sshd at fd 3', () => {
+  const m = scanOwnersSync({ root: root('design-doc'), wanted: new Set(['13828']), threads: false });
+  assert.equal(brief(m.byInode.get('13828')), [[1962, 0, 'sshd', 3]]);
+  assert.is(m.byInode.size, 1, 'only wanted inodes are kept');
+  assert.is(m.stats.processes, 7);
+  assert.is(m.stats.denied, 0);
+});
+
+O('with no wanted set, every socket link is kept', () => {
+  const m = scanOwnersSync({ root: root('design-doc'), wanted: null, threads: false });
+  assert.equal([...m.byInode.keys()].sort(), ['11262', '11266', '11510', '11513', '11830', '11835', '13828', '13830', '13982', '8928']);
+});
+
+O('every holder of a shared listener is listed, in pid order', () => {
+  const m = scanOwnersSync({ root: root('ipv6'), wanted: new Set(['2004']), threads: false });
+  assert.equal(brief(m.byInode.get('2004')), [[303, 0, 'nginx', 6], [304, 0, 'nginx', 6], [305, 0, 'nginx', 6]]);
+});
+
+O('one process holding a socket on several fds is one holder with all its fds', () => {
+  const m = scanOwnersSync({ root: root('old-kernel'), wanted: new Set(['7002']), threads: false });
+  const list = m.byInode.get('7002')!;
+  assert.is(list.length, 1);
+  assert.equal(list[0].fds, [0, 1, 2]);
+  assert.is(list[0].proc.name.toString(), 'telnetd', 'the name falls back to status on kernels without comm');
+});
+
+O('threads: a thread with its own fd table shows a socket the process table does not', () => {
+  const plain = scanOwnersSync({ root: root('threads'), wanted: new Set(['8001', '8002']), threads: false });
+  assert.equal(brief(plain.byInode.get('8001')), [[800, 0, 'pool', 3]]);
+  assert.is(plain.byInode.get('8002'), undefined);
+  const t = scanOwnersSync({ root: root('threads'), wanted: new Set(['8001', '8002']), threads: true });
+  assert.equal(t.byInode.get('8001')!.map((o) => [o.tid, o.threadName!.toString()]), [[800, 'pool'], [801, 'acceptor'], [802, 'worker']]);
+  assert.equal(t.byInode.get('8002')!.map((o) => [o.proc.pid, o.tid, o.threadName!.toString(), o.fd]), [[800, 801, 'acceptor', 9]]);
+});
+
+O('onlyPid scans one process', () => {
+  const m = scanOwnersSync({ root: root('design-doc'), wanted: null, threads: false, onlyPid: 1596 });
+  assert.equal([...m.byInode.keys()].sort(), ['11262', '11266']);
+  assert.is(m.stats.processes, 1);
+  const none = scanOwnersSync({ root: root('design-doc'), wanted: null, threads: false, onlyPid: 4242 });
+  assert.is(none.stats.processes, 0);
+});
+
+O('a process that vanished, or an fd link that points nowhere, is skipped quietly', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-own-'));
+  fs.mkdirSync(path.join(tmp, '10', 'fd'), { recursive: true });
+  fs.writeFileSync(path.join(tmp, '10', 'comm'), 'x\n');
+  fs.symlinkSync('socket:[1]', path.join(tmp, '10', 'fd', '3'));
+  fs.mkdirSync(path.join(tmp, '10', 'fd', '4')); // not a link: readlink EINVAL
+  const stats = newScanStats();
+  const by = new Map<string, Owner[]>();
+  assert.ok(scanProcess(tmp, 10, { root: tmp, wanted: null, threads: false }, by, stats));
+  assert.equal(brief(by.get('1')), [[10, 0, 'x', 3]]);
+  assert.not.ok(scanProcess(tmp, 11, { root: tmp, wanted: null, threads: false }, by, stats), 'pid 11 never existed');
+  assert.is(stats.vanished, 1);
+  assert.is(stats.denied, 0);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+O('a pid reused between the fd scan and the name read is dropped (starttime changed)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-reuse-'));
+  const pd = path.join(tmp, '20');
+  fs.mkdirSync(path.join(pd, 'fd'), { recursive: true });
+  fs.writeFileSync(path.join(pd, 'comm'), 'old\n');
+  fs.writeFileSync(path.join(pd, 'stat'), '20 (old) S 1 20 20 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0 0\n');
+  fs.symlinkSync('socket:[77]', path.join(pd, 'fd', '3'));
+  // The moment the scan opens comm, another process takes pid 20: its stat changes.
+  const realFs = require('fs');
+  const origOpen = realFs.openSync;
+  let swapped = false;
+  realFs.openSync = function (p: string, ...rest: unknown[]) {
+    if (!swapped && typeof p === 'string' && p.endsWith('/20/comm')) {
+      swapped = true;
+      fs.writeFileSync(path.join(pd, 'stat'), '20 (new) S 1 20 20 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 999 0 0\n');
+    }
+    return origOpen.call(realFs, p, ...rest);
+  };
+  const stats = newScanStats();
+  const by = new Map<string, Owner[]>();
+  try {
+    scanProcess(tmp, 20, { root: tmp, wanted: null, threads: false }, by, stats);
+  } finally {
+    realFs.openSync = origOpen;
+  }
+  assert.ok(swapped);
+  assert.is(by.size, 0, 'no owner pairs the old fd with the new name');
+  assert.is(stats.reused, 1);
+  // Without the change, the same tree gives its owner.
+  scanProcess(tmp, 20, { root: tmp, wanted: null, threads: false }, by, stats);
+  assert.equal(brief(by.get('77')), [[20, 0, 'old', 3]]);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+O('an unreadable fd directory is counted as denied, with its pid', () => {
+  // Live: pid 1's fds are closed to us when we lack some of its capabilities or are not root.
+  const m = scanOwnersSync({ root: '/proc', wanted: new Set(['0']), threads: false });
+  assert.ok(m.stats.processes > 1);
+  if (m.stats.denied > 0) assert.ok(m.stats.deniedPids.length > 0);
+});
+
+O.run();

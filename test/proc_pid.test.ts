@@ -1,0 +1,50 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as path from 'path';
+import { cleanCmdline, listNumeric, parseStartTime, parseStatus, readCmdline, readComm, readStatus, CMDLINE_MAX, readSmall } from '../src/proc_pid';
+import { FIXTURES } from './helpers/cli';
+
+const P = suite('proc_pid');
+
+P('lists numeric entries ascending and ignores the rest', () => {
+  assert.equal(listNumeric(path.join(FIXTURES, 'design-doc')), [1, 2, 1596, 1656, 1692, 1962, 2050]);
+});
+
+P('comm comes without its newline', () => {
+  assert.is(readComm(path.join(FIXTURES, 'design-doc', '1962'))!.toString(), 'sshd');
+  assert.is(readComm(path.join(FIXTURES, 'old-kernel', '700')), null);
+});
+
+P('status gives the effective uid and the Name line', () => {
+  const st = readStatus(path.join(FIXTURES, 'design-doc', '1692'))!;
+  assert.is(st.uid, 29);
+  assert.is(st.name!.toString(), 'rpc.statd');
+  const real = parseStatus(Buffer.from('Name:\tsu\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'));
+  assert.is(real.uid, 0, 'effective, as ps shows it');
+});
+
+P('cmdline turns NULs into spaces and drops the trailing ones', () => {
+  assert.is(readCmdline(path.join(FIXTURES, 'design-doc', '1656'))!.toString(), 'cupsd -C /etc/cups/cupsd.conf');
+  assert.is(readCmdline(path.join(FIXTURES, 'design-doc', '2'))!.length, 0, 'a kernel thread');
+  assert.is(cleanCmdline(Buffer.from('a\0\0b\0\0\0')).toString(), 'a  b');
+});
+
+P('cmdline is read bounded', () => {
+  const self = readSmall('/proc/self/cmdline', CMDLINE_MAX);
+  assert.ok(self && self.length <= CMDLINE_MAX);
+  assert.ok(readSmall('/dev/zero', CMDLINE_MAX)!.length === CMDLINE_MAX, '/dev/zero never ends; we stop at the bound');
+});
+
+P('starttime is field 22 counted from the last ")" (a comm may hold ") ")', () => {
+  const line = '1234 (evil) 1 2 3) S 1 1234 1234 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100 0 0\n';
+  assert.is(parseStartTime(Buffer.from(line)), 987654);
+  assert.is(parseStartTime(Buffer.from('garbage')), -1);
+  assert.is(parseStartTime(Buffer.from('1 (x) S 1 2')), -1);
+});
+
+P('a file that cannot be read gives null', () => {
+  assert.is(readComm('/nonexistent/1'), null);
+  assert.is(readStatus('/nonexistent/1'), null);
+});
+
+P.run();

@@ -1,0 +1,86 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as path from 'path';
+import { Query, QueryResult, runQuery, inetTables } from '../src/query';
+import { SocketRecord } from '../src/types';
+import { FIXTURES } from './helpers/cli';
+
+function q(fixture: string, over: Partial<Query>): Query {
+  return {
+    root: path.join(FIXTURES, fixture), byteOrder: 'le', mode: 'listening', port: 0, remote: false, pid: 0, threads: false,
+    protos: { tcp: true, udp: true, raw: false, unix: false, v4: true, v6: true },
+    ...over,
+  };
+}
+function run(query: Query): { rows: SocketRecord[]; result: QueryResult } {
+  const rows: SocketRecord[] = [];
+  let result: QueryResult | null = null;
+  runQuery(query, (s) => rows.push(s), (r) => { result = r; });
+  return { rows, result: result! };
+}
+const line = (s: SocketRecord) =>
+  s.kind === 'inet'
+    ? s.proto + ' ' + s.local.address + ':' + s.local.port + ' ' + s.state + ' ' + s.owners.map((o) => o.proc.pid + '/' + o.proc.name).join(',')
+    : 'unix ' + (s.path ? s.path.toString() : '-') + ' ' + s.state + ' ' + s.owners.map((o) => o.proc.pid + '/' + o.proc.name).join(',');
+
+const Q = suite('query');
+
+Q('portown 22 on the design-doc host: 1962/sshd LISTEN on 0.0.0.0:22 (and :::22)', () => {
+  const { rows } = run(q('design-doc', { mode: 'port', port: 22 }));
+  assert.equal(rows.map(line), ['tcp 0.0.0.0:22 LISTEN 1962/sshd', 'tcp6 :::22 LISTEN 1962/sshd']);
+});
+
+Q('the listening view of the design-doc host names all five daemons of its netstat listing', () => {
+  const { rows } = run(q('design-doc', { mode: 'listening' }));
+  assert.equal(rows.map(line), [
+    'tcp 0.0.0.0:22 LISTEN 1962/sshd',
+    'tcp 127.0.0.1:631 LISTEN 1656/cupsd',
+    'tcp 127.0.0.1:25 LISTEN 2050/master',
+    'tcp 0.0.0.0:52867 LISTEN 1692/rpc.statd',
+    'tcp 0.0.0.0:111 LISTEN 1596/rpcbind',
+    'tcp6 :::22 LISTEN 1962/sshd',
+    'udp 0.0.0.0:111 UNCONN 1596/rpcbind',
+    'udp 0.0.0.0:35000 UNCONN 1692/rpc.statd',
+  ]);
+});
+
+Q('a port query matches the local port only, unless remote is asked', () => {
+  const local = run(q('udp-raw-unix', { mode: 'port', port: 53 })).rows;
+  assert.equal(local.length, 0);
+  const remote = run(q('udp-raw-unix', { mode: 'port', port: 53, remote: true })).rows;
+  assert.equal(remote.map(line), ['udp 127.0.0.1:40000 ESTABLISHED 401/resolver']);
+});
+
+Q('a port query sees every state: TIME_WAIT and request sockets have no owner', () => {
+  const { rows } = run(q('ipv6', { mode: 'port', port: 8080 }));
+  assert.equal(rows.map(line), ['tcp 127.0.0.1:8080 LISTEN 305/nginx', 'tcp6 2001:db8::1:8080 TIME_WAIT ', 'tcp6 2001:db8::1:8080 NEW_SYN_RECV ']);
+});
+
+Q('--pid lists every socket one process holds, unix included', () => {
+  const { rows, result } = run(q('udp-raw-unix', { mode: 'pid', pid: 403, protos: { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true } }));
+  assert.equal(rows.map(line), ['unix /run/app.sock LISTEN 403/app', 'unix - CONNECTED 403/app', 'unix /tmp/my sock LISTEN 403/app', 'unix /tmp/evil\nname LISTEN 403/app']);
+  assert.ok(result.pidFound);
+  assert.not.ok(run(q('udp-raw-unix', { mode: 'pid', pid: 9999 })).result.pidFound);
+});
+
+Q('--all streams every row of every table in /proc order', () => {
+  const { rows } = run(q('udp-raw-unix', { mode: 'all', protos: { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true } }));
+  assert.equal(rows.map((s) => s.proto), ['udp', 'udp', 'udp6', 'raw', 'raw6', 'unix', 'unix', 'unix', 'unix', 'unix', 'unix', 'unix']);
+});
+
+Q('table order is tcp, tcp6, udp, udp6, raw, raw6, narrowed by protocol and family', () => {
+  assert.equal(inetTables({ tcp: true, udp: true, raw: true, unix: false, v4: true, v6: true }), ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6']);
+  assert.equal(inetTables({ tcp: false, udp: true, raw: false, unix: false, v4: false, v6: true }), ['udp6']);
+});
+
+Q('a tree with no net tables is flagged, so the CLI can say it is not a /proc', () => {
+  const { result } = run(q('design-doc/1962', { mode: 'listening' }));
+  assert.ok(result.noTables);
+});
+
+Q('the big-endian capture answers right with byteOrder be', () => {
+  const { rows } = run(q('big-endian', { mode: 'port', port: 22, byteOrder: 'be' }));
+  assert.equal(rows.map(line), ['tcp 192.168.1.1:22 LISTEN 500/dropbear', 'tcp 192.168.1.1:22 ESTABLISHED 501/dropbear', 'tcp6 fd00::1:22 LISTEN 500/dropbear']);
+});
+
+Q.run();
