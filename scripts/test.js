@@ -9,9 +9,10 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { buildTests } = require('./build.js');
+const { buildBundle, buildTests } = require('./build.js');
 
 const filter = process.argv[2] || '';
+buildBundle();
 const outdir = buildTests();
 const files = fs.readdirSync(outdir).filter((f) => f.endsWith('.test.js') && f.includes(filter)).sort();
 let passed = 0, failed = 0, skipped = 0, failedFiles = [];

@@ -199,11 +199,24 @@ export class RecentKeys {
   }
 }
 
-/** Key that identifies a row across a repeated read: inode plus both addresses. */
+/**
+ * Key that identifies a row across a repeated read. A live socket's inode is
+ * unique, so it alone is the key; rows with inode 0 (TIME_WAIT, request
+ * sockets) are told apart by both addresses.
+ */
 export function rowKey(buf: Uint8Array, row: IpRow): string {
+  if (row.inode > 0) return ascii(buf, row.inodeStart, row.inodeEnd);
   const w = row.words * 8 + 5;
   return ascii(buf, row.inodeStart, row.inodeEnd) + ' ' + ascii(buf, row.localStart, row.localStart + w) + ' ' + ascii(buf, row.remoteStart, row.remoteStart + w);
 }
+
+/**
+ * How many recent row keys de-duplication remembers. The kernel repeats a row
+ * when a read() resumes inside a hash bucket that changed, so a repeat stands
+ * within one bucket of its first showing; a bounded window keeps memory flat
+ * on a million-row table.
+ */
+export const DEDUP_WINDOW = 4096;
 
 /**
  * Streams <root>/net/<proto>. `want` sees each parsed row in place; `onRow`
@@ -217,7 +230,7 @@ export function scanIpTable(
   order: ByteOrder,
   want: (buf: Buffer, row: IpRow) => boolean,
   onRow: (s: InetSocket) => void,
-  dedupLimit: number = 65536,
+  dedupLimit: number = DEDUP_WINDOW,
 ): TableReport {
   const path = root + '/net/' + proto;
   const report = newTableReport(path);

@@ -40,6 +40,8 @@ export interface RunOptions {
   script?: string;
   timeoutMs?: number;
   input?: string;
+  /** Flags for node itself, before the script (e.g. --max-old-space-size=16). */
+  nodeArgs?: string[];
 }
 
 /** Runs `node build/portown.js ...args` (through PORTOWN_NODE when set). */
@@ -53,7 +55,7 @@ export function portown(args: string[], opts: RunOptions = {}): Run {
   };
   if (opts.uid !== undefined) o.uid = opts.uid;
   if (opts.gid !== undefined) o.gid = opts.gid;
-  const r = spawnSync(cmd, [...pre, opts.script || BUNDLE, ...args], o);
+  const r = spawnSync(cmd, [...pre, ...(opts.nodeArgs || []), opts.script || BUNDLE, ...args], o);
   if (r.error) throw r.error;
   const raw = r.stdout as Buffer;
   return { code: r.status === null ? -1 : r.status, stdout: raw.toString('utf8'), stderr: (r.stderr as Buffer).toString('utf8'), raw };

@@ -1,0 +1,155 @@
+// Live: real processes listen on loopback; the built bundle must name their exact PIDs.
+// Where ss and net-tools netstat are installed they are used as oracles side by side.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'child_process';
+import { Listener, startServer, stopAll } from './helpers/listeners';
+import { portown, portownJson } from './helpers/cli';
+
+const L = suite('e2e live');
+
+let A: Listener, B: Listener, C: Listener, D: Listener, E: Listener, F: Listener, G: Listener, H: Listener;
+const portOf = (l: Listener, i = 0) => l.sockets[i].port!;
+
+L.before(async () => {
+  A = await startServer([{ tcp: '127.0.0.1' }]);
+  B = await startServer([{ tcp: '::1' }]);
+  C = await startServer([{ tcp: '::', ipv6Only: false }]);
+  D = await startServer([{ udp: '127.0.0.1' }, { udpConnect: '127.0.0.1', port: 9 }]);
+  E = await startServer([{ tcp: '127.0.0.1' }]);
+  F = await startServer([{ udp: '127.0.0.1', port: portOf(E) }]);
+  G = await startServer([{ tcp: '127.0.0.1' }, { share: 0, children: 2 }]);
+  H = await startServer([{ connect: '127.0.0.1', port: portOf(A) }]);
+  // Let the server side of H's connection be accepted.
+  await new Promise((r) => setTimeout(r, 200));
+});
+L.after(() => stopAll());
+
+const pidsOf = (data: any[]) => Array.from(new Set(data.flatMap((s) => s.owners.map((o: { pid: number }) => o.pid)))).sort((a: any, b: any) => a - b);
+
+L('TCP v4 listener: the listener and its accepted connection belong to the server, not the client', () => {
+  const { code, data } = portownJson([String(portOf(A))]);
+  assert.is(code, 0);
+  assert.ok(data.every((s) => s.local.port === portOf(A)));
+  assert.equal(data.map((s) => s.proto + ' ' + s.state).sort(), ['tcp ESTABLISHED', 'tcp LISTEN']);
+  assert.equal(pidsOf(data), [A.pid]);
+  const listen = data.find((s) => s.state === 'LISTEN');
+  assert.equal(listen.local, { address: '127.0.0.1', port: portOf(A) });
+  assert.equal(listen.owners.map((o: any) => [o.pid, o.name, o.fd]), [[A.pid, 'node', A.sockets[0].fd]]);
+});
+
+L('--remote adds the client that connected to the port', () => {
+  const r = portown([String(portOf(A)), '--remote', '--pids']);
+  assert.equal([r.code, r.stdout], [0, [A.pid, H.pid].sort((a, b) => a - b).join('\n') + '\n']);
+  const { data } = portownJson([String(portOf(A)), '--remote']);
+  const client = data.find((s) => s.remote.port === portOf(A));
+  assert.equal(client.owners.map((o: any) => o.pid), [H.pid]);
+  assert.equal([client.proto, client.state, client.local.port], ['tcp', 'ESTABLISHED', portOf(H)]);
+});
+
+L('TCP v6 on ::1', () => {
+  const { data } = portownJson([String(portOf(B))]);
+  assert.equal(data.map((s) => [s.proto, s.local.address, s.state, pidsOf([s])]), [['tcp6', '::1', 'LISTEN', [B.pid]]]);
+});
+
+L('a dual-stack listener on :: is one tcp6 socket', () => {
+  const { data } = portownJson([String(portOf(C))]);
+  assert.equal(data.map((s) => [s.proto, s.local.address, s.state, pidsOf([s])]), [['tcp6', '::', 'LISTEN', [C.pid]]]);
+});
+
+L('UDP: bound is UNCONN; a connected socket is ESTABLISHED with its peer', () => {
+  const { data } = portownJson([String(portOf(D)) + '/udp']);
+  assert.equal(data.map((s) => [s.proto, s.state, pidsOf([s])]), [['udp', 'UNCONN', [D.pid]]]);
+  const c = portownJson([String(portOf(D, 1)) + '/udp']).data;
+  assert.equal(c.map((s) => [s.proto, s.state, s.remote.port, pidsOf([s])]), [['udp', 'ESTABLISHED', 9, [D.pid]]]);
+});
+
+L('TCP and UDP on the same port, held by different processes; PORT/tcp and PORT/udp tell them apart', () => {
+  const p = String(portOf(E));
+  const { data } = portownJson([p]);
+  assert.equal(data.map((s) => s.proto + ':' + pidsOf([s]).join()).sort(), ['tcp:' + E.pid, 'udp:' + F.pid].sort());
+  assert.is(portown([p + '/tcp', '--pids']).stdout, E.pid + '\n');
+  assert.is(portown([p + '/udp', '--pids']).stdout, F.pid + '\n');
+});
+
+L('one listening socket shared by a parent and two forked children: all three are owners', () => {
+  const { data } = portownJson([String(portOf(G))]);
+  assert.is(data.length, 1);
+  assert.equal(data[0].owners.map((o: any) => o.pid), [G.pid, ...G.children].sort((a, b) => a - b));
+  assert.equal(data[0].owners.map((o: any) => o.name).sort(), ['node', 'sleep', 'sleep']);
+  assert.is(portown([String(portOf(G)), '--pids']).stdout, [G.pid, ...G.children].sort((a, b) => a - b).join('\n') + '\n');
+});
+
+L('--pid lists every socket a process holds', () => {
+  const { code, data } = portownJson(['--pid', String(D.pid)]);
+  assert.is(code, 0);
+  // Besides its two UDP sockets, node holds unix socketpairs (its stdio pipes).
+  assert.equal(data.filter((s) => s.proto !== 'unix').map((s) => s.proto + ':' + s.local.port).sort(), ['udp:' + portOf(D), 'udp:' + portOf(D, 1)].sort());
+  assert.ok(data.some((s) => s.proto === 'unix'));
+  assert.ok(data.every((s) => s.owners.every((o: any) => o.pid === D.pid)));
+});
+
+L('portown alone lists listening TCP and bound UDP with owners, not established ones', () => {
+  const { data } = portownJson([]);
+  const mine = (l: Listener, i = 0) => data.filter((s) => s.local.port === portOf(l, i) && s.owners.some((o: any) => o.pid === l.pid));
+  assert.is(mine(A).length, 1);
+  assert.is(mine(A)[0].state, 'LISTEN');
+  assert.is(mine(B).length, 1);
+  assert.is(mine(D).length, 1);
+  assert.is(mine(D, 1).length, 0, 'a connected UDP socket is not listening');
+  assert.is(data.filter((s) => s.state === 'ESTABLISHED').length, 0);
+});
+
+L('--all adds established sockets, the client side included', () => {
+  const { data } = portownJson(['--all', '-t']);
+  const client = data.find((s) => s.local.port === portOf(H) && s.remote.port === portOf(A));
+  assert.ok(client);
+  assert.equal(client.owners.map((o: any) => o.pid), [H.pid]);
+});
+
+L('the human table names the owner on each row', () => {
+  const r = portown([String(portOf(G))]);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], /^Proto +Local Address +Remote Address +State +PID +User +Command$/);
+  assert.is(lines.length, 4);
+  for (const pid of [G.pid, ...G.children]) assert.ok(lines.some((l) => new RegExp('^tcp +127\\.0\\.0\\.1:' + portOf(G) + ' +0\\.0\\.0\\.0:\\* +LISTEN +' + pid + ' +root +(node|sleep)$').test(l)), 'row for ' + pid);
+});
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', 'command -v ' + cmd], { encoding: 'utf8' }).status === 0;
+}
+
+L('ss agrees on the owners of every test socket', () => {
+  if (!have('ss')) return console.log('  (ss not installed: oracle skipped)');
+  const cases: [Listener, number, 'tcp' | 'udp'][] = [[A, 0, 'tcp'], [B, 0, 'tcp'], [C, 0, 'tcp'], [D, 0, 'udp'], [E, 0, 'tcp'], [F, 0, 'udp'], [G, 0, 'tcp']];
+  const ss = spawnSync('ss', ['-Htulnp'], { encoding: 'utf8' }).stdout;
+  for (const [l, i, proto] of cases) {
+    const port = portOf(l, i);
+    const want = new Set<number>();
+    for (const line of ss.split('\n')) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 6 || f[0] !== proto || !f[4].endsWith(':' + port)) continue;
+      for (const m of line.matchAll(/pid=(\d+)/g)) want.add(+m[1]);
+    }
+    assert.ok(want.has(l.pid), 'ss shows ' + proto + ' port ' + port);
+    const { data } = portownJson([port + '/' + proto]);
+    const got = pidsOf(data.filter((s) => s.state === 'LISTEN' || s.state === 'UNCONN'));
+    assert.equal(got, Array.from(want).sort((a, b) => a - b), proto + ' port ' + port);
+  }
+});
+
+L('net-tools netstat agrees on the first holder of each listener', () => {
+  if (!have('netstat')) return console.log('  (netstat not installed: oracle skipped)');
+  const ns = spawnSync('netstat', ['-ntulp'], { encoding: 'utf8' }).stdout;
+  for (const l of [A, B, C, E, G]) {
+    const port = portOf(l);
+    const line = ns.split('\n').find((x) => x.startsWith('tcp') && x.split(/\s+/)[3].endsWith(':' + port));
+    assert.ok(line, 'netstat shows port ' + port);
+    const first = +line!.trim().split(/\s+/)[6].split('/')[0];
+    const { data } = portownJson([String(port) + '/tcp']);
+    const listen = data.find((s) => s.state === 'LISTEN');
+    assert.is(listen.owners[0].pid, first, 'port ' + port);
+  }
+});
+
+L.run();
