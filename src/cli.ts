@@ -149,6 +149,7 @@ function runMain(o: Options, io: Io, done: (code: number) => void) {
   const widths = defaultWidths();
   let headerDone = false;
   let shown = 0;
+  let unowned = 0; // shown sockets with an inode but no visible holder
 
   const sink = (s: SocketRecord) => {
     if (o.pid && q.mode !== 'pid') {
@@ -157,6 +158,7 @@ function runMain(o: Options, io: Io, done: (code: number) => void) {
     }
     if (o.listening && (q.mode === 'pid' || q.mode === 'all') && !isListening(s)) return;
     shown++;
+    if (s.owners.length === 0 && s.inode !== '0') unowned++;
     if (o.pids) {
       for (const x of s.owners) pids.add(x.proc.pid);
     } else if (json) {
@@ -186,7 +188,8 @@ function runMain(o: Options, io: Io, done: (code: number) => void) {
     }
     io.flush();
     for (const line of tableNotes(r.tables)) io.error('portown: ' + line);
-    const note = privilegeNote(r.scan, { euid: io.euid, ptrace: io.ptrace });
+    // Say what could not be seen when it may explain a socket shown without a holder.
+    const note = unowned > 0 || q.mode === 'pid' ? privilegeNote(r.scan, { euid: io.euid, ptrace: io.ptrace }) : null;
     if (note) io.error('portown: ' + note);
     if (q.mode === 'pid' && !r.pidFound) io.error('portown: no process ' + q.pid + ' under ' + q.root);
     done(shown > 0 ? EXIT_FOUND : EXIT_NONE);
