@@ -115,6 +115,23 @@ L('the human table names the owner on each row', () => {
   for (const pid of [G.pid, ...G.children]) assert.ok(lines.some((l) => new RegExp('^tcp +127\\.0\\.0\\.1:' + portOf(G) + ' +0\\.0\\.0\\.0:\\* +LISTEN +' + pid + ' +root +(node|sleep)$').test(l)), 'row for ' + pid);
 });
 
+L('as nobody: its own socket is found, root\'s shows - and one note says why', async () => {
+  const nobody = { uid: 65534, gid: 65534 };
+  const mine = await startServer([{ tcp: '127.0.0.1' }], nobody);
+  try {
+    const own = portownJson([String(portOf(mine))], nobody);
+    assert.equal([own.code, pidsOf(own.data)], [0, [mine.pid]]);
+    const other = portown([String(portOf(A)), '--json'], nobody);
+    assert.is(other.code, 0);
+    assert.equal(JSON.parse(other.stdout).map((s: any) => s.owners), [[], []]);
+    const lines = other.stderr.trim().split('\n');
+    assert.is(lines.length, 1, other.stderr);
+    assert.match(lines[0], /^portown: Not all processes could be identified: \d+ of \d+ processes \(pid [\d, .]+\) belong to other users, whose \/proc\/PID\/fd is closed to uid 65534; their sockets show '-'\. You would have to be root to see it all\.$/);
+  } finally {
+    mine.stop();
+  }
+});
+
 function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', 'command -v ' + cmd], { encoding: 'utf8' }).status === 0;
 }
