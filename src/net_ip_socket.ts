@@ -9,7 +9,7 @@
 import { COLON, fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank } from './bytes';
 import { ByteOrder } from './endian';
 import { decodeAddress, formatIPv4, formatIPv6 } from './inet';
-import { readLines } from './linereader';
+import { LineHandler, readLines } from './linereader';
 import { datagramStateName, tcpStateName } from './states';
 import { InetProto, InetSocket, TableReport } from './types';
 
@@ -179,6 +179,28 @@ export function newTableReport(path: string): TableReport {
   return { path, missing: false, rows: 0, malformed: 0, firstMalformedLine: 0, longLines: 0, firstLongLine: 0, duplicates: 0 };
 }
 
+/** Counts a malformed line, remembering the first one's number. */
+export function countMalformed(report: TableReport, lineNo: number) {
+  report.malformed++;
+  if (report.firstMalformedLine === 0) report.firstMalformedLine = lineNo;
+}
+
+/**
+ * Streams report.path through onLine, then records skipped long lines. A
+ * missing file sets report.missing quietly; other errors are thrown.
+ */
+export function readTable(report: TableReport, onLine: LineHandler, after?: () => void) {
+  try {
+    const stats = readLines(report.path, onLine);
+    if (after) after();
+    report.longLines = stats.longLines;
+    report.firstLongLine = stats.firstLongLine;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') report.missing = true;
+    else throw e;
+  }
+}
+
 /** Remembers recent row keys to drop rows a chunked read showed twice. Bounded. */
 export class RecentKeys {
   private seen = new Set<string>();
@@ -236,27 +258,19 @@ export function scanIpTable(
   const report = newTableReport(path);
   const row = newIpRow(proto.endsWith('6') ? 4 : 1);
   const recent = new RecentKeys(dedupLimit);
-  try {
-    const stats = readLines(path, (buf, start, end, lineNo) => {
-      if (!parseIpSocketLine(buf, start, end, row)) {
-        if (skipBlanks(buf, start, end) === end || isHeaderLine(buf, start, end)) return;
-        report.malformed++;
-        if (report.firstMalformedLine === 0) report.firstMalformedLine = lineNo;
-        return;
-      }
-      report.rows++;
-      if (!want(buf, row)) return;
-      if (!recent.add(rowKey(buf, row))) {
-        report.duplicates++;
-        return;
-      }
-      onRow(toInetSocket(buf, row, proto, order));
-    });
-    report.longLines = stats.longLines;
-    report.firstLongLine = stats.firstLongLine;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') report.missing = true;
-    else throw e;
-  }
+  readTable(report, (buf, start, end, lineNo) => {
+    if (!parseIpSocketLine(buf, start, end, row)) {
+      if (skipBlanks(buf, start, end) === end || isHeaderLine(buf, start, end)) return;
+      countMalformed(report, lineNo);
+      return;
+    }
+    report.rows++;
+    if (!want(buf, row)) return;
+    if (!recent.add(rowKey(buf, row))) {
+      report.duplicates++;
+      return;
+    }
+    onRow(toInetSocket(buf, row, proto, order));
+  });
   return report;
 }

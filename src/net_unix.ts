@@ -7,8 +7,7 @@
 // and '@' for each NUL), so a path may hold spaces or even a newline: a line
 // that is not a row, right after a row with a path, continues that path.
 import { COLON, fieldEnd, isDigits, parseDec, parseHex, skipBlanks, ascii } from './bytes';
-import { readLines } from './linereader';
-import { newTableReport } from './net_ip_socket';
+import { countMalformed, newTableReport, readTable } from './net_ip_socket';
 import { unixStateName, unixTypeName } from './states';
 import { TableReport, UnixSocket } from './types';
 
@@ -96,8 +95,7 @@ export function scanUnixTable(
   want: (buf: Buffer, row: UnixRow) => boolean,
   onRow: (s: UnixSocket) => void,
 ): TableReport {
-  const path = root + '/net/unix';
-  const report = newTableReport(path);
+  const report = newTableReport(root + '/net/unix');
   const row = newUnixRow();
   let pending: UnixSocket | null = null; // a wanted row whose path may continue
   let lastHadPath = false; // the previous row (wanted or not) had a path
@@ -105,33 +103,24 @@ export function scanUnixTable(
     if (pending) onRow(pending);
     pending = null;
   };
-  try {
-    const stats = readLines(path, (buf, start, end, lineNo) => {
-      if (parseUnixLine(buf, start, end, row)) {
-        flush();
-        report.rows++;
-        lastHadPath = row.pathStart >= 0;
-        if (want(buf, row)) pending = toUnixSocket(buf, row);
-        return;
+  readTable(report, (buf, start, end, lineNo) => {
+    if (parseUnixLine(buf, start, end, row)) {
+      flush();
+      report.rows++;
+      lastHadPath = row.pathStart >= 0;
+      if (want(buf, row)) pending = toUnixSocket(buf, row);
+      return;
+    }
+    if (isUnixHeader(buf, start, end)) return;
+    if (lastHadPath) {
+      // A newline inside the previous row's path.
+      if (pending && pending.path && pending.path.length < MAX_PATH) {
+        pending.path = Buffer.concat([pending.path, Buffer.from([0x0a]), buf.subarray(start, Math.min(end, start + MAX_PATH))]);
       }
-      if (isUnixHeader(buf, start, end)) return;
-      if (lastHadPath) {
-        // A newline inside the previous row's path.
-        if (pending && pending.path && pending.path.length < MAX_PATH) {
-          pending.path = Buffer.concat([pending.path, Buffer.from([0x0a]), buf.subarray(start, Math.min(end, start + MAX_PATH))]);
-        }
-        return;
-      }
-      if (skipBlanks(buf, start, end) === end) return;
-      report.malformed++;
-      if (report.firstMalformedLine === 0) report.firstMalformedLine = lineNo;
-    });
-    flush();
-    report.longLines = stats.longLines;
-    report.firstLongLine = stats.firstLongLine;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') report.missing = true;
-    else throw e;
-  }
+      return;
+    }
+    if (skipBlanks(buf, start, end) === end) return;
+    countMalformed(report, lineNo);
+  }, flush);
   return report;
 }
