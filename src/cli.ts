@@ -156,7 +156,7 @@ function runMain(o: Options, io: Io, done: (code: number) => void) {
       s.owners = s.owners.filter((x) => x.proc.pid === o.pid);
       if (s.owners.length === 0) return;
     }
-    if (o.listening && (q.mode === 'pid' || q.mode === 'all') && !isListening(s)) return;
+    if (o.listening && q.mode !== 'listening' && !isListening(s)) return;
     shown++;
     if (s.owners.length === 0 && s.inode !== '0') unowned++;
     if (o.pids) {

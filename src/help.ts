@@ -12,6 +12,8 @@ Which process, and which thread, owns a port? Reads /proc alone.
 
 Options:
   -a, --all               list every socket, not just listening ones
+  -l, --listening         only listening (and bound UDP) sockets; the default
+                          without PORT or --pid
   -p, --pid PID           sockets held by process PID
       --remote            with PORT: also match sockets whose remote port is PORT
       --threads           also walk /proc/PID/task/TID/fd and name the thread
