@@ -29,6 +29,8 @@ export interface ScanStats {
   processes: number;
   /** Processes whose fd directory (or an fd link) we were not allowed to read. */
   denied: number;
+  /** Of those, the ones whose fd directory itself could not be opened (net-tools warns on these only). */
+  dirDenied: number;
   /** Processes that went away during the scan. */
   vanished: number;
   /** Processes dropped because their pid was reused during the scan. */
@@ -45,7 +47,7 @@ export interface OwnerMap {
 }
 
 export function newScanStats(): ScanStats {
-  return { processes: 0, denied: 0, vanished: 0, reused: 0, links: 0, deniedPids: [] };
+  return { processes: 0, denied: 0, dirDenied: 0, vanished: 0, reused: 0, links: 0, deniedPids: [] };
 }
 
 /** A socket link found in one fd table: fd number, inode, and tid (0 for the process table). */
@@ -57,6 +59,8 @@ interface Match {
 
 const DENIED = -1;
 const GONE = -2;
+/** The fd directory itself refused (EACCES/EPERM on opendir). */
+const DIR_DENIED = -3;
 
 /** Parses "socket:[N]" cheaply; returns N or null. */
 export function socketInode(link: string): string | null {
@@ -76,7 +80,7 @@ function scanFdDir(fdDir: string, tid: number, wanted: Set<string> | null, out: 
     names = fs.readdirSync(fdDir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'EACCES' || code === 'EPERM' ? DENIED : GONE;
+    return code === 'EACCES' || code === 'EPERM' ? DIR_DENIED : GONE;
   }
   const prefix = fdDir + '/';
   let denied = false;
@@ -139,7 +143,7 @@ export function scanProcess(root: string, pid: number, opts: ScanOptions, byInod
     for (let i = 0; i < tids.length; i++) {
       const r = scanFdDir(dir + '/task/' + tids[i] + '/fd', tids[i], opts.wanted, matches);
       if (r >= 0) result = result < 0 ? r : result + r;
-      else if (r === DENIED && result === GONE) result = DENIED;
+      else if ((r === DENIED || r === DIR_DENIED) && result < 0 && result !== DIR_DENIED) result = r;
     }
   } else {
     result = scanFdDir(dir + '/fd', 0, opts.wanted, matches);
@@ -151,8 +155,9 @@ export function scanProcess(root: string, pid: number, opts: ScanOptions, byInod
     return true;
   }
   stats.processes++;
-  if (result === DENIED) {
+  if (result === DENIED || result === DIR_DENIED) {
     stats.denied++;
+    if (result === DIR_DENIED) stats.dirDenied++;
     if (stats.deniedPids.length < 8) stats.deniedPids.push(pid);
     return true;
   }

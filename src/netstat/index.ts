@@ -1,8 +1,193 @@
-// netstat mode: "portown netstat [options]" (issue 3). Placeholder until the
-// drop-in lands: it refuses clearly instead of printing something wrong.
+// netstat mode: "portown netstat [options]", or this file run under the name
+// "netstat". Prints what net-tools 2.10's netstat prints, byte for byte
+// (or BusyBox's format with --busybox), from /proc alone.
+import * as fs from 'fs';
+import { UsageError } from '../args';
+import { hostByteOrder } from '../endian';
 import { Io, Done } from '../io';
+import { IpRow, rowRemoteIsAny, scanIpTable } from '../net_ip_socket';
+import { scanUnixTable, UnixRow } from '../net_unix';
+import { tableNotes } from '../notes';
+import { OwnerMap, scanOwnersSync } from '../owners';
+import { inetTables } from '../query';
+import { UNIX_FLAG_ACCEPTCON } from '../states';
+import { InetProto, TableReport } from '../types';
+import { userName } from '../users';
+import { NetstatOptions, parseNetstatArgs, selection } from './args';
+import { Context, inetHeader, inetLine, unixHeader, unixLine } from './format';
+import { NETSTAT_HELP } from './help';
+import { Names } from './names';
+import { ProgramNames } from './program';
+import { routeHeader, routeLine, scanRoutes } from './route';
 
-export function runNetstat(_args: string[], _env: { [k: string]: string | undefined }, io: Io, done: Done): void {
-  io.error('netstat: netstat mode is not built yet');
-  done(2);
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+
+/** Environment the mode reads: PORTOWN_NETSTAT_STYLE and PROC_ROOT. */
+export type Env = { [k: string]: string | undefined };
+
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const byCode: { [c: string]: string } = {
+    ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory',
+    EPERM: 'operation not permitted', EISDIR: 'is a directory', EIO: 'input/output error',
+  };
+  return (err && err.code && byCode[err.code]) || (err && err.code) || String(err && err.message || err);
+}
+
+/** Thrown inside a listing for a /proc that cannot be read: one line, exit 2. */
+class ReadError extends Error {}
+
+function rethrowRead(e: unknown, fallbackPath: string): never {
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string') throw new ReadError('cannot read ' + (err.path || fallbackPath) + ': ' + errnoText(e));
+  throw e;
+}
+
+/** net-tools' words when -p could not see every process (printed before the listing). */
+export function privilegeWarning(owners: OwnerMap, euid: number, busybox: boolean): string[] {
+  if (owners.stats.dirDenied === 0) return [];
+  const none = owners.byInode.size === 0;
+  if (busybox) return [none ? 'netstat: can\'t scan /proc - are you root?' : 'netstat: showing only processes with your user ID'];
+  if (none) return ['(No info could be read for "-p": geteuid()=' + euid + ' but you should be root.)'];
+  return ['(Not all processes could be identified, non-owned process info',
+    ' will not be shown, you would have to be root to see it all.)'];
+}
+
+interface Run {
+  o: NetstatOptions;
+  root: string;
+  io: Io;
+  names: Names;
+}
+
+function context(r: Run, prog: (inode: string) => string): Context {
+  const o = r.o;
+  return {
+    busybox: o.style === 'busybox', numeric: o.numeric, wide: o.wide, extend: o.extend > 0,
+    program: o.program, timers: o.timers, all: o.all, listening: o.listening && !o.all,
+    names: r.names, user: (uid) => userName(uid), prog: (s) => prog(s.inode),
+  };
+}
+
+/** The in-place row test: -a takes all; -l the servers; the default the others. */
+function inetWant(proto: InetProto, c: Context): (b: Buffer, row: IpRow) => boolean {
+  if (c.all) return () => true;
+  const tcp = proto === 'tcp' || proto === 'tcp6';
+  // TCP decides by the remote port, UDP and raw by the remote address.
+  return tcp ? (_b, row) => (row.remotePort === 0) === c.listening : (b, row) => rowRemoteIsAny(b, row) === c.listening;
+}
+
+function unixWant(c: Context): (b: Buffer, row: UnixRow) => boolean {
+  if (c.all) return () => true;
+  return (_b, row) => (row.state === 1 && (row.flags & UNIX_FLAG_ACCEPTCON) !== 0) === c.listening;
+}
+
+/** One listing of the sockets. Returns the tables it read. */
+function listSockets(r: Run): TableReport[] {
+  const { o, root, io } = r;
+  const sel = selection(o);
+  const busybox = o.style === 'busybox';
+  let owners: OwnerMap | null = null;
+  if (o.program) {
+    try {
+      owners = scanOwnersSync({ root, wanted: null, threads: false });
+    } catch (e) {
+      rethrowRead(e, root);
+    }
+    for (const line of privilegeWarning(owners, io.euid, busybox)) io.error(line);
+  }
+  const programs = new ProgramNames(root, busybox);
+  const byInode = owners ? owners.byInode : null;
+  const c = context(r, (inode) => programs.of(inode !== '0' && byInode ? byInode.get(inode) : undefined));
+  const order = o.byteOrder || hostByteOrder();
+  const reports: TableReport[] = [];
+  try {
+    if (sel.tcp || sel.udp || sel.raw) {
+      io.write(inetHeader(c));
+      for (const proto of inetTables(sel)) {
+        reports.push(scanIpTable(root, proto, order, inetWant(proto, c), (s) => io.write(inetLine(s, c))));
+      }
+    }
+    if (sel.unix) {
+      io.write(unixHeader(c));
+      reports.push(scanUnixTable(root, unixWant(c), (s) => io.write(unixLine(s, c))));
+    }
+  } catch (e) {
+    rethrowRead(e, root + '/net');
+  }
+  return reports;
+}
+
+function listRoutes(r: Run): TableReport[] {
+  const st = { busybox: r.o.style === 'busybox', numeric: r.o.numeric, extend: r.o.extend };
+  r.io.write(routeHeader(st));
+  try {
+    return [scanRoutes(r.root, r.o.byteOrder || hostByteOrder(), (route) => r.io.write(routeLine(route, st, r.names)))];
+  } catch (e) {
+    return rethrowRead(e, r.root + '/net/route');
+  }
+}
+
+/** One pass (one second of -c). Returns the exit code. */
+function pass(r: Run): number {
+  let reports: TableReport[];
+  try {
+    reports = r.o.action === 'route' ? listRoutes(r) : listSockets(r);
+  } catch (e) {
+    if (!(e instanceof ReadError)) throw e;
+    r.io.error('netstat: ' + e.message);
+    return EXIT_USAGE;
+  }
+  if (reports.length > 0 && reports.every((t) => t.missing)) {
+    r.io.error('netstat: no /proc/net tables under ' + JSON.stringify(r.root) + ' (' +
+      reports.map((t) => t.path.slice(t.path.lastIndexOf('/net/') + 1)).join(', ') + '): is it a /proc tree?');
+    return EXIT_USAGE;
+  }
+  for (const line of tableNotes(reports)) r.io.error('netstat: ' + line);
+  return EXIT_OK;
+}
+
+function checkRoot(root: string): string | null {
+  try {
+    if (!fs.statSync(root).isDirectory()) return 'Expected --proc to be a /proc directory, got ' + JSON.stringify(root) + ' (not a directory)';
+  } catch (e) {
+    return 'cannot read the /proc tree ' + JSON.stringify(root) + ': ' + errnoText(e);
+  }
+  return null;
+}
+
+export function runNetstat(args: string[], env: Env, io: Io, done: Done): void {
+  let o: NetstatOptions;
+  try {
+    o = parseNetstatArgs(args, env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.error('netstat: ' + e.message);
+    return done(EXIT_USAGE);
+  }
+  if (o.action === 'help') {
+    io.write(NETSTAT_HELP);
+    return done(EXIT_OK);
+  }
+  if (o.action === 'version') {
+    io.write('portown ' + __PORTOWN_VERSION__ + ' netstat mode (net-tools 2.10 and BusyBox formats)\n');
+    return done(EXIT_OK);
+  }
+  const root = o.proc.replace(/\/+$/, '') || '/';
+  const bad = checkRoot(root);
+  if (bad) {
+    io.error('netstat: ' + bad);
+    return done(EXIT_USAGE);
+  }
+  const r: Run = { o, root, io, names: new Names() };
+  // -c: once a second until killed, or until the reader goes away (the
+  // write then throws, and cli.ts exits quietly with 0).
+  const loop = () => {
+    const code = pass(r);
+    if (code !== EXIT_OK || !o.continuous) return done(code);
+    io.flush();
+    io.later(1000, loop);
+  };
+  loop();
 }

@@ -1,0 +1,58 @@
+// The PID/Program name column of netstat -p.
+//
+// net-tools keeps, for each socket inode, the FIRST process that holds it in
+// /proc order (ascending pids) and names it "PID/argv0", where argv0 is the
+// first NUL-terminated word of the first 511 bytes of cmdline, reduced to its
+// basename only when it starts with '/' (so "sshd: user@pts/0" stays whole).
+// BusyBox always takes the basename. The text is cut to 19 bytes (a 20-byte
+// buffer), and every byte outside printable ASCII becomes '.' (net-tools' fix
+// for CVE-2024-58251). A kernel thread (empty cmdline) gives "PID/".
+import { dotUnprintable } from '../escape';
+import { readSmall } from '../proc_pid';
+import { Owner } from '../types';
+
+export const PROGNAME_MAX = 19;
+const CMDLINE_READ = 511;
+
+/** argv[0]'s name from raw cmdline bytes, by each tool's rule. */
+export function argv0Name(cmdline: Uint8Array, busybox: boolean): Uint8Array {
+  let end = cmdline.indexOf(0);
+  if (end < 0) end = cmdline.length;
+  const argv0 = cmdline.subarray(0, end);
+  if (argv0.length === 0 || (!busybox && argv0[0] !== 0x2f)) return argv0;
+  return argv0.subarray(argv0.lastIndexOf(0x2f) + 1);
+}
+
+/** "PID/name", cut to 19 bytes, unprintable bytes as '.'. */
+export function programText(pid: number, name: Uint8Array): string {
+  const head = Buffer.from(pid + '/', 'latin1');
+  const all = Buffer.concat([head, Buffer.from(name.buffer, name.byteOffset, name.length)]);
+  return dotUnprintable(all, 0, Math.min(all.length, PROGNAME_MAX));
+}
+
+/** Names the first holder of each socket; one cmdline read per process per listing. */
+export class ProgramNames {
+  private cache = new Map<number, string>();
+
+  constructor(private root: string, private busybox: boolean) {}
+
+  of(owners: Owner[] | undefined): string {
+    if (!owners || owners.length === 0) return '-';
+    const p = owners[0].proc;
+    let s = this.cache.get(p.pid);
+    if (s === undefined) {
+      // The owner scan turns cmdline's NULs into spaces; argv[0] needs them.
+      // If the process has gone since, its scanned cmdline up to a blank is the best we have.
+      const raw = readSmall(this.root + '/' + p.pid + '/cmdline', CMDLINE_READ);
+      let cmd: Uint8Array;
+      if (raw) cmd = raw;
+      else {
+        const sp = p.cmdline.indexOf(0x20);
+        cmd = sp < 0 ? p.cmdline : p.cmdline.subarray(0, sp);
+      }
+      s = programText(p.pid, argv0Name(cmd, this.busybox));
+      this.cache.set(p.pid, s);
+    }
+    return s;
+  }
+}
