@@ -61,11 +61,15 @@ export function hostText(b: Uint8Array, c: Context): string {
   return c.names.host(b) || ntop6(b);
 }
 
-/** The port part: '*' for 0, else the /etc/services name without -n. */
+/**
+ * The port part: '*' for 0, else without -n the /etc/services name (for a
+ * raw socket, whose "port" is its IP protocol, net-tools names the protocol).
+ */
 export function portText(port: number, proto: string, c: Context): string {
   if (port === 0) return '*';
   if (c.numeric) return String(port);
-  return c.names.service(port, proto) || String(port);
+  const name = proto === 'raw' && !c.busybox ? c.names.protocol(port) : c.names.service(port, proto);
+  return name || String(port);
 }
 
 /**
@@ -133,6 +137,18 @@ export function inetHeader(c: Context): string {
   return s + '\n';
 }
 
+/**
+ * BusyBox prints a raw socket's state with itoa(), whose static buffer the
+ * port numbers printed after it (itoa again) overwrite: the column shows the
+ * last port printed as a number (remote, else local), else the state.
+ */
+function busyboxRawState(s: InetSocket, c: Context): string {
+  const numbered = (port: number) => port !== 0 && (c.numeric || c.names.service(port, 'raw') === null);
+  if (numbered(s.remote.port)) return String(s.remote.port);
+  if (numbered(s.local.port)) return String(s.local.port);
+  return String(s.stateCode);
+}
+
 export function inetLine(s: InetSocket, c: Context): string {
   const proto = baseProto(s);
   const local = endpointText(s.localBytes, s.local.port, proto, c);
@@ -140,7 +156,7 @@ export function inetLine(s: InetSocket, c: Context): string {
   if (c.busybox) {
     const w = c.wide ? 51 : 23;
     return proto + '   ' + lpad(s.rxQueue, 6) + ' ' + lpad(s.txQueue, 6) + ' ' + pad(local, w) + ' ' + pad(remote, w) + ' ' +
-      pad(stateText(s), 12) + (c.program ? c.prog(s).slice(0, 20) : '') + '\n';
+      pad(proto === 'raw' ? busyboxRawState(s, c) : stateText(s), 12) + (c.program ? c.prog(s).slice(0, 20) : '') + '\n';
   }
   const head = proto === 'udp' ? pad(s.proto, 5) + ' ' : pad(s.proto, 4) + '  ';
   let line = head + lpad(s.rxQueue, 6) + ' ' + lpad(s.txQueue, 6) + ' ' + pad(local, 23) + ' ' + pad(remote, 23) + ' ' + pad(stateText(s), 11);

@@ -121,9 +121,19 @@ function listSockets(r: Run): TableReport[] {
 
 function listRoutes(r: Run): TableReport[] {
   const st = { busybox: r.o.style === 'busybox', numeric: r.o.numeric, extend: r.o.extend };
-  r.io.write(routeHeader(st));
+  let header = false;
+  const writeHeader = () => {
+    if (!header) r.io.write(routeHeader(st));
+    header = true;
+  };
   try {
-    return [scanRoutes(r.root, r.o.byteOrder || hostByteOrder(), (route) => r.io.write(routeLine(route, st, r.names)))];
+    // The header waits for the file to open, so a missing table prints only the error.
+    const report = scanRoutes(r.root, r.o.byteOrder || hostByteOrder(), (route) => {
+      writeHeader();
+      r.io.write(routeLine(route, st, r.names));
+    });
+    if (!report.missing) writeHeader();
+    return [report];
   } catch (e) {
     return rethrowRead(e, r.root + '/net/route');
   }

@@ -1,5 +1,6 @@
 // Names for netstat without -n, from local files only: /etc/hosts for
-// addresses, /etc/services for ports, /etc/networks for route destinations.
+// addresses, /etc/services for ports, /etc/protocols for the protocol number
+// a raw socket shows in its port column, /etc/networks for route destinations.
 // No DNS is ever asked (net-tools would ask it through the resolver).
 // Each file is read once, when the first name is wanted.
 import * as fs from 'fs';
@@ -107,6 +108,16 @@ export function parseServices(text: string): Map<string, string> {
   return m;
 }
 
+/** protocol number -> first name ("1" -> "icmp"). */
+export function parseProtocols(text: string): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const f of fields(text)) {
+    if (f.length < 2 || !/^\d+$/.test(f[1])) continue;
+    if (!m.has(+f[1])) m.set(+f[1], f[0]);
+  }
+  return m;
+}
+
 /**
  * Network number (as inet_network reads "a.b.c.d", "a.b.c" or "a.b") -> name.
  * The key is the number in host order, as getnetbyaddr takes it.
@@ -129,6 +140,7 @@ export class Names {
   private hosts: Map<string, string> | null = null;
   private services: Map<string, string> | null = null;
   private networks: Map<number, string> | null = null;
+  private protocols: Map<number, string> | null = null;
 
   constructor(private read: FileReader = readText, private etc: string = '/etc') {}
 
@@ -144,6 +156,13 @@ export class Names {
     if (!this.services) this.services = parseServices(this.read(this.etc + '/services') || '');
     const n = this.services.get(port + '/' + proto);
     return n === undefined ? null : n;
+  }
+
+  /** The /etc/protocols name of a protocol number, or null. */
+  protocol(n: number): string | null {
+    if (!this.protocols) this.protocols = parseProtocols(this.read(this.etc + '/protocols') || '');
+    const v = this.protocols.get(n);
+    return v === undefined ? null : v;
   }
 
   /** The /etc/networks name of a network (4 bytes, network order), or null. */
