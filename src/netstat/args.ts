@@ -5,6 +5,7 @@
 // their long forms, and portown's own --busybox, --proc DIR, --byte-order.
 import { UsageError } from '../args';
 import { ByteOrder, parseByteOrder } from '../endian';
+import { ProtoSet } from '../query';
 
 export type Style = 'net-tools' | 'busybox';
 
@@ -140,16 +141,7 @@ export function parseNetstatArgs(argv: string[], env: { [k: string]: string | un
 }
 
 /** The tables a listing reads, after net-tools' defaults (no protocol flag: all of them). */
-export interface Selection {
-  tcp: boolean;
-  udp: boolean;
-  raw: boolean;
-  unix: boolean;
-  v4: boolean;
-  v6: boolean;
-}
-
-export function selection(o: NetstatOptions): Selection {
+export function selection(o: NetstatOptions): ProtoSet {
   const any = o.tcp || o.udp || o.raw || o.unix;
   const family = o.inet || o.inet6;
   if (!any) {
