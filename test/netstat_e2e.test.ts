@@ -133,7 +133,9 @@ N.after(() => {
 
 N('-ntpa: every row of our sockets, the program column included, is what netstat prints', () => {
   if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
-  const p = agree(['-ntpa']);
+  // stderr too: as root, no warning, even where some process's fd links are
+  // refused while its fd directory opens (net-tools warns only for the latter).
+  const p = agree(['-ntpa'], {}, true);
   const r = rows(p.a);
   // 4 listeners, 3 connections seen from both ends. (Other sockets may share
   // a local port with ours: count those our two processes hold.)
