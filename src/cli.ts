@@ -2,6 +2,7 @@
 // environment, stdout/stderr and the exit code. Everything below is pure
 // functions over a /proc root.
 import * as fs from 'fs';
+import { checkProcRoot, errnoText } from './errors';
 import { Options, parseArgs, UsageError } from './args';
 import { hostByteOrder } from './endian';
 import { defaultWidths, fitWidths, JsonArrayWriter, TableCell, tableCells, tableHeader, tableLine } from './format';
@@ -77,14 +78,6 @@ function makeIo(): Io {
   };
 }
 
-function errnoText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const byCode: { [c: string]: string } = {
-    ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory',
-    EPERM: 'operation not permitted', ELOOP: 'too many levels of symbolic links', EISDIR: 'is a directory', EIO: 'input/output error',
-  };
-  return (err && err.code && byCode[err.code]) || (err && err.code) || String(err && err.message || err);
-}
 
 /** Protocols a query reads: explicit flags, else the mode's defaults. */
 export function protoSet(o: Options, mode: Mode): ProtoSet {
@@ -124,20 +117,10 @@ function isListening(s: SocketRecord): boolean {
   return s.proto.startsWith('tcp') ? s.stateCode === TCP_LISTEN : s.stateCode === TCP_CLOSE;
 }
 
-function checkRoot(root: string): string | null {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(root);
-  } catch (e) {
-    return 'cannot read the /proc tree ' + JSON.stringify(root) + ': ' + errnoText(e);
-  }
-  if (!st.isDirectory()) return 'Expected --proc to be a /proc directory, got ' + JSON.stringify(root) + ' (not a directory)';
-  return null;
-}
 
 function runMain(o: Options, io: Io, done: (code: number) => void) {
   const q = buildQuery(o);
-  const bad = checkRoot(q.root);
+  const bad = checkProcRoot(q.root);
   if (bad) {
     io.error('portown: ' + bad);
     return done(EXIT_USAGE);

@@ -1,7 +1,7 @@
 // netstat mode: "portown netstat [options]", or this file run under the name
 // "netstat". Prints what net-tools 2.10's netstat prints, byte for byte
 // (or BusyBox's format with --busybox), from /proc alone.
-import * as fs from 'fs';
+import { checkProcRoot, errnoText } from '../errors';
 import { UsageError } from '../args';
 import { hostByteOrder } from '../endian';
 import { Io, Done } from '../io';
@@ -26,14 +26,6 @@ const EXIT_USAGE = 2;
 /** Environment the mode reads: PORTOWN_NETSTAT_STYLE and PROC_ROOT. */
 export type Env = { [k: string]: string | undefined };
 
-function errnoText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const byCode: { [c: string]: string } = {
-    ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory',
-    EPERM: 'operation not permitted', EISDIR: 'is a directory', EIO: 'input/output error',
-  };
-  return (err && err.code && byCode[err.code]) || (err && err.code) || String(err && err.message || err);
-}
 
 /** Thrown inside a listing for a /proc that cannot be read: one line, exit 2. */
 class ReadError extends Error {}
@@ -158,14 +150,6 @@ function pass(r: Run): number {
   return EXIT_OK;
 }
 
-function checkRoot(root: string): string | null {
-  try {
-    if (!fs.statSync(root).isDirectory()) return 'Expected --proc to be a /proc directory, got ' + JSON.stringify(root) + ' (not a directory)';
-  } catch (e) {
-    return 'cannot read the /proc tree ' + JSON.stringify(root) + ': ' + errnoText(e);
-  }
-  return null;
-}
 
 export function runNetstat(args: string[], env: Env, io: Io, done: Done): void {
   let o: NetstatOptions;
@@ -185,7 +169,7 @@ export function runNetstat(args: string[], env: Env, io: Io, done: Done): void {
     return done(EXIT_OK);
   }
   const root = o.proc.replace(/\/+$/, '') || '/';
-  const bad = checkRoot(root);
+  const bad = checkProcRoot(root);
   if (bad) {
     io.error('netstat: ' + bad);
     return done(EXIT_USAGE);

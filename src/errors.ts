@@ -1,0 +1,26 @@
+// Turning fs errors into the one-line messages both command modes print.
+import * as fs from 'fs';
+
+const ERRNO_TEXT: { [c: string]: string } = {
+  ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory',
+  EPERM: 'operation not permitted', ELOOP: 'too many levels of symbolic links', EISDIR: 'is a directory',
+  EIO: 'input/output error', ENAMETOOLONG: 'file name too long',
+};
+
+/** "no such file or directory" for ENOENT, and so on; the code itself for others. */
+export function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return (err && err.code && ERRNO_TEXT[err.code]) || (err && err.code) || String((err && err.message) || err);
+}
+
+/** Why root cannot serve as a /proc tree, or null when it is a readable directory. */
+export function checkProcRoot(root: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch (e) {
+    return 'cannot read the /proc tree ' + JSON.stringify(root) + ': ' + errnoText(e);
+  }
+  if (!st.isDirectory()) return 'Expected --proc to be a /proc directory, got ' + JSON.stringify(root) + ' (not a directory)';
+  return null;
+}
