@@ -9,7 +9,9 @@ import { defaultWidths, fitWidths, JsonArrayWriter, TableCell, tableCells, table
 import { HELP } from './help';
 import { Io } from './io';
 import { privilegeNote, hasPtraceCap, tableNotes } from './notes';
-import { Mode, ProtoSet, Query, QueryResult, runQuery } from './query';
+import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, syncScanner } from './query';
+import { listProcesses } from './owners';
+import { DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
 import { runNetstat } from './netstat/index';
 import { SocketRecord } from './types';
 import { TCP_CLOSE, TCP_LISTEN } from './states';
@@ -31,10 +33,14 @@ function nap(ms: number) {
 /** Writes all of s to fd, synchronously; waits out EAGAIN on a non-blocking pipe. */
 function writeAll(fd: number, s: string) {
   const b = Buffer.from(s, 'utf8');
+  writeBytes(fd, b, b.length);
+}
+
+function writeBytes(fd: number, b: Buffer, len: number) {
   let off = 0;
-  while (off < b.length) {
+  while (off < len) {
     try {
-      off += fs.writeSync(fd, b, off, b.length - off);
+      off += fs.writeSync(fd, b, off, len - off);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') { nap(2); continue; }
@@ -45,14 +51,16 @@ function writeAll(fd: number, s: string) {
 }
 
 function makeIo(): Io {
-  let chunks: string[] = [];
+  // Output goes into one reused buffer as it is formatted, so the strings of a
+  // row die young: held in an array until a flush, V8 promotes them, and on a
+  // million-row listing the old space (and the RSS) grows with that garbage.
+  const out = Buffer.allocUnsafe(65536);
   let size = 0;
   const flush = () => {
     if (size === 0) return;
-    const s = chunks.join('');
-    chunks = [];
+    const n = size;
     size = 0;
-    writeAll(1, s);
+    writeBytes(1, out, n);
   };
   let ptrace: boolean | null = null;
   try {
@@ -62,9 +70,12 @@ function makeIo(): Io {
   }
   return {
     write(s: string) {
-      chunks.push(s);
-      size += s.length;
-      if (size >= 65536) flush();
+      // At most 3 UTF-8 bytes per UTF-16 unit.
+      if (size + s.length * 3 > out.length) {
+        flush();
+        if (s.length * 3 > out.length) return writeAll(1, s);
+      }
+      size += out.write(s, size);
     },
     flush,
     error(line: string) {
@@ -118,7 +129,32 @@ function isListening(s: SocketRecord): boolean {
 }
 
 
-function runMain(o: Options, io: Io, done: (code: number) => void) {
+/**
+ * From this many processes on, the scan with the thread pool listing fd
+ * directories ahead (owners_async.ts) is used; below it, the synchronous one.
+ * Measured with scripts/bench.js on 2 shared cores (notes/perf-README.md):
+ * at 50 and 500 processes the async scan costs 5-10% more CPU and never won
+ * on wall time, so it is kept for hosts well past that, where the readdirs it
+ * moves to the other core add up (the large bench checks that choice).
+ * PORTOWN_SCAN=sync|async forces one, for the benchmark and the tests.
+ */
+const ASYNC_MIN_PROCESSES = 1000;
+
+export function chooseScanner(env: string | undefined): Scanner {
+  // "async:AHEAD:POOLLINKS:SLICE" also sets the tuning, for the benchmark.
+  const f = (env || '').split(':');
+  const forced = f[0];
+  const tuning = f.length === 4 ? { ahead: +f[1], poolLinks: +f[2], slice: +f[3] } : DEFAULT_TUNING;
+  return (opts, done) => {
+    if (forced === 'sync' || (forced !== 'async' && opts.onlyPid !== undefined)) return syncScanner(opts, done);
+    const pids = opts.onlyPid !== undefined ? undefined : listProcesses(opts.root);
+    const withPids = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, pids };
+    if (forced === 'async' || (pids && pids.length >= ASYNC_MIN_PROCESSES)) scanOwnersAsync(withPids, done, tuning);
+    else syncScanner(withPids, done);
+  };
+}
+
+function runMain(o: Options, io: Io, scanner: Scanner, done: (code: number) => void) {
   const q = buildQuery(o);
   const bad = checkProcRoot(q.root);
   if (bad) {
@@ -178,7 +214,7 @@ function runMain(o: Options, io: Io, done: (code: number) => void) {
     done(shown > 0 ? EXIT_FOUND : EXIT_NONE);
   };
   try {
-    runQuery(q, sink, finish);
+    runQuery(q, sink, finish, scanner);
   } catch (e) {
     if (e instanceof PipeClosed) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -236,7 +272,7 @@ export function main(): void {
       io.write('portown ' + __PORTOWN_VERSION__ + '\n');
       return exit(0);
     }
-    runMain(o, io, exit);
+    runMain(o, io, chooseScanner(env.PORTOWN_SCAN), exit);
   } catch (e) {
     fail(e);
   }

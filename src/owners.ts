@@ -13,6 +13,7 @@
 import * as fs from 'fs';
 import { listNumeric, readCmdline, readComm, readStartTime, readStatus } from './proc_pid';
 import { Owner, ProcInfo } from './types';
+import { InodeOwners, MapCollector, newCollector, OwnerCollector } from './owner_index';
 
 export interface ScanOptions {
   root: string;
@@ -22,6 +23,10 @@ export interface ScanOptions {
   threads: boolean;
   /** Scan only this pid. */
   onlyPid?: number;
+  /** The pids under root, when the caller has listed them already. */
+  pids?: number[];
+  /** Set by the scans (root made absolute): read links relative to their fd directory (see fdDirPrefix). */
+  chdir?: boolean;
 }
 
 export interface ScanStats {
@@ -42,7 +47,7 @@ export interface ScanStats {
 }
 
 export interface OwnerMap {
-  byInode: Map<string, Owner[]>;
+  byInode: InodeOwners;
   stats: ScanStats;
 }
 
@@ -51,16 +56,16 @@ export function newScanStats(): ScanStats {
 }
 
 /** A socket link found in one fd table: fd number, inode, and tid (0 for the process table). */
-interface Match {
+export interface Match {
   tid: number;
   fd: number;
   inode: string;
 }
 
-const DENIED = -1;
-const GONE = -2;
+export const DENIED = -1;
+export const GONE = -2;
 /** The fd directory itself refused (EACCES/EPERM on opendir). */
-const DIR_DENIED = -3;
+export const DIR_DENIED = -3;
 
 /** Parses "socket:[N]" cheaply; returns N or null. */
 export function socketInode(link: string): string | null {
@@ -74,7 +79,7 @@ export function socketInode(link: string): string | null {
  * Reads one fd directory. Pushes matches; returns the number of links read,
  * DENIED when the directory (or a link) may not be read, GONE when it vanished.
  */
-function scanFdDir(fdDir: string, tid: number, wanted: Set<string> | null, out: Match[]): number {
+function scanFdDir(fdDir: string, tid: number, wanted: Set<string> | null, out: Match[], chdir: boolean): number {
   let names: string[];
   try {
     names = fs.readdirSync(fdDir);
@@ -82,7 +87,54 @@ function scanFdDir(fdDir: string, tid: number, wanted: Set<string> | null, out: 
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'EACCES' || code === 'EPERM' ? DIR_DENIED : GONE;
   }
-  const prefix = fdDir + '/';
+  return readFdLinks(fdDirPrefix(fdDir, chdir), names, tid, wanted, out);
+}
+
+/**
+ * The prefix for the links of fdDir: '' after a chdir into it, else the path.
+ * readlink("7") from inside /proc/PID/fd spares the kernel the walk of
+ * /proc/PID/fd for every fd: measured 12% off the scan on a busy host.
+ */
+export function fdDirPrefix(fdDir: string, chdir: boolean): string {
+  if (chdir) {
+    try {
+      process.chdir(fdDir);
+      return '';
+    } catch (e) {
+      // gone or refused: the links will say so
+    }
+  }
+  return fdDir + '/';
+}
+
+/**
+ * Starts a scan that may chdir: with an absolute root, returns the options
+ * with chdir on and the directory to return to. A relative root (fixtures,
+ * tests) or an unknown cwd (deleted) scans by full paths, so that nothing
+ * after the scan depends on getting back.
+ */
+export function beginChdir(opts: ScanOptions): { opts: ScanOptions; cwd: string | null } {
+  if (opts.root.charAt(0) !== '/') return { opts, cwd: null };
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (e) {
+    return { opts, cwd: null };
+  }
+  return { opts: { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, pids: opts.pids, chdir: true }, cwd };
+}
+
+export function endChdir(cwd: string | null): void {
+  if (cwd === null) return;
+  try {
+    process.chdir(cwd);
+  } catch (e) {
+    // the cwd went away during the scan: paths are absolute from here on
+  }
+}
+
+/** Reads the links of one listed fd directory (prefix ends in '/'); returns what scanFdDir returns. */
+export function readFdLinks(prefix: string, names: string[], tid: number, wanted: Set<string> | null, out: Match[]): number {
   let denied = false;
   for (let i = 0; i < names.length; i++) {
     let link: string;
@@ -125,29 +177,47 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
  * Scans one process. Adds its owners to byInode. Returns true when it was
  * visited (its directory existed).
  */
-export function scanProcess(root: string, pid: number, opts: ScanOptions, byInode: Map<string, Owner[]>, stats: ScanStats): boolean {
+export function scanProcess(root: string, pid: number, opts: ScanOptions, into: OwnerCollector | Map<string, Owner[]>, stats: ScanStats): boolean {
+  const out = into instanceof Map ? new MapCollector(into) : into;
   const dir = root + '/' + pid;
   const t0 = readStartTime(dir);
   const matches: Match[] = [];
   let result: number;
-  let tids: number[] | null = null;
-  if (opts.threads) {
-    try {
-      tids = listNumeric(dir + '/task');
-    } catch (e) {
-      tids = null;
-    }
-  }
+  const tids = opts.threads ? listTids(dir) : null;
   if (tids !== null) {
     result = GONE;
     for (let i = 0; i < tids.length; i++) {
-      const r = scanFdDir(dir + '/task/' + tids[i] + '/fd', tids[i], opts.wanted, matches);
-      if (r >= 0) result = result < 0 ? r : result + r;
-      else if ((r === DENIED || r === DIR_DENIED) && result < 0 && result !== DIR_DENIED) result = r;
+      result = addResult(result, scanFdDir(dir + '/task/' + tids[i] + '/fd', tids[i], opts.wanted, matches, !!opts.chdir));
     }
   } else {
-    result = scanFdDir(dir + '/fd', 0, opts.wanted, matches);
+    result = scanFdDir(dir + '/fd', 0, opts.wanted, matches, !!opts.chdir);
   }
+  return finishProcess(dir, pid, t0, result, matches, tids !== null, out, stats);
+}
+
+/** The threads of a process (task/), or null when they cannot be listed: scan <pid>/fd then. */
+export function listTids(dir: string): number[] | null {
+  try {
+    return listNumeric(dir + '/task');
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Adds one fd directory's result (links read, DENIED, DIR_DENIED or GONE) to a process's. */
+export function addResult(acc: number, r: number): number {
+  if (r >= 0) return acc < 0 ? r : acc + r;
+  return (r === DENIED || r === DIR_DENIED) && acc < 0 && acc !== DIR_DENIED ? r : acc;
+}
+
+/**
+ * The end of one process's scan, shared by the sync and async scanners:
+ * counts it (visited, vanished, denied), and when it has matches reads its
+ * name and cmdline, checks its starttime again (pid reuse) and adds its owners.
+ * `result` is the links read, or DENIED / GONE.
+ */
+export function finishProcess(dir: string, pid: number, t0: number, result: number, matches: Match[], threads: boolean,
+  out: OwnerCollector, stats: ScanStats): boolean {
   if (result === GONE) {
     // Distinguish a vanished process from a directory that never had fds.
     if (t0 < 0 && !exists(dir)) { stats.vanished++; return false; }
@@ -165,7 +235,7 @@ export function scanProcess(root: string, pid: number, opts: ScanOptions, byInod
   if (matches.length === 0) return true;
   const info = readProcInfo(dir, pid);
   const threadNames = new Map<number, Buffer | null>();
-  if (info && tids !== null) {
+  if (info && threads) {
     for (let i = 0; i < matches.length; i++) {
       const tid = matches[i].tid;
       if (!threadNames.has(tid)) threadNames.set(tid, readComm(dir + '/task/' + tid));
@@ -178,19 +248,7 @@ export function scanProcess(root: string, pid: number, opts: ScanOptions, byInod
     return true;
   }
   matches.sort(byTidFd);
-  for (let i = 0; i < matches.length; i++) {
-    const m = matches[i];
-    const list = byInode.get(m.inode);
-    // One holder per (process, thread): further fds of the same socket join it.
-    const last = list ? list[list.length - 1] : null;
-    if (last && last.proc === info && last.tid === m.tid) {
-      last.fds.push(m.fd);
-      continue;
-    }
-    const owner: Owner = { proc: info, tid: m.tid, threadName: m.tid ? threadNames.get(m.tid) || null : null, fd: m.fd, fds: [m.fd] };
-    if (list) list.push(owner);
-    else byInode.set(m.inode, [owner]);
-  }
+  out.addProcess(info, matches, threadNames);
   return true;
 }
 
@@ -212,14 +270,15 @@ export function listProcesses(root: string): number[] {
 }
 
 /** The synchronous scan: one readlink after another. */
-export function scanOwnersSync(opts: ScanOptions): OwnerMap {
-  const byInode = new Map<string, Owner[]>();
+export function scanOwnersSync(given: ScanOptions): OwnerMap {
+  const out = newCollector(given.wanted, given.threads);
   const stats = newScanStats();
-  if (opts.onlyPid !== undefined) {
-    scanProcess(opts.root, opts.onlyPid, opts, byInode, stats);
-    return { byInode, stats };
+  const pids = given.onlyPid !== undefined ? [given.onlyPid] : given.pids || listProcesses(given.root);
+  const { opts, cwd } = beginChdir(given);
+  try {
+    for (let i = 0; i < pids.length; i++) scanProcess(opts.root, pids[i], opts, out, stats);
+  } finally {
+    endChdir(cwd);
   }
-  const pids = listProcesses(opts.root);
-  for (let i = 0; i < pids.length; i++) scanProcess(opts.root, pids[i], opts, byInode, stats);
-  return { byInode, stats };
+  return { byInode: out.done(), stats };
 }
