@@ -2,7 +2,9 @@
 // The benchmark: portown against netstat, ss, lsof, fuser and a C floor on a
 // busy loopback host made by scripts/loadgen.js.
 //
-//   npm run bench -- --size small|medium|large [--rounds N] [--keep-going]
+//   npm run bench -- --size small|medium|large [--rounds N] [--only NAME,NAME]
+// (--only keeps the commands whose name contains one of the words, e.g.
+//  --only netstat,floor,"node -e")
 //
 // Every round runs every command once, in an order rotated by one each round
 // (so each pair of commands alternates A/B), with stdout and stderr to files.
@@ -22,12 +24,13 @@ const BUNDLE = path.join(root, 'build', 'portown.js');
 const ROUNDS = { small: 11, medium: 7, large: 5 };
 
 function parseArgs(argv) {
-  const o = { size: 'small', rounds: 0 };
+  const o = { size: 'small', rounds: 0, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--size') o.size = argv[++i];
     else if (a === '--rounds') o.rounds = +argv[++i];
-    else throw new Error('unknown argument ' + JSON.stringify(a) + ' (expected --size small|medium|large, --rounds N)');
+    else if (a === '--only') o.only = argv[++i].split(',');
+    else throw new Error('unknown argument ' + JSON.stringify(a) + ' (expected --size small|medium|large, --rounds N, --only NAME,NAME)');
   }
   if (!ROUNDS[o.size]) throw new Error('expected --size small, medium or large, got ' + JSON.stringify(o.size));
   if (!(o.rounds > 0)) o.rounds = ROUNDS[o.size];
@@ -172,7 +175,7 @@ async function main() {
     load = await startLoad(o.size);
     const info = load.info;
     console.log('load: ' + info.processes + ' processes, ' + info.sockets + ' sockets, ~' + info.fds + ' fds in its children (built in ' + (info.ms / 1000).toFixed(1) + ' s); known: port ' + info.port + ' held by pid ' + info.pid);
-    const cmds = commands(info, tools, netstatMode);
+    const cmds = commands(info, tools, netstatMode).filter((c) => !o.only || o.only.some((w) => c.name.includes(w)));
     const res = cmds.map(() => ({ wall: [], cpu: [], rss: [], found: 0, runs: 0 }));
     for (let r = 0; r < o.rounds; r++) {
       for (let k = 0; k < cmds.length; k++) {
