@@ -8,7 +8,7 @@ import { hostByteOrder } from './endian';
 import { defaultWidths, fitWidths, JsonArrayWriter, TableCell, tableCells, tableHeader, tableLine } from './format';
 import { HELP } from './help';
 import { Io } from './io';
-import { privilegeNote, hasPtraceCap, tableNotes } from './notes';
+import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
 import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, syncScanner } from './query';
 import { listProcesses } from './owners';
 import { DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
@@ -154,6 +154,21 @@ export function chooseScanner(env: string | undefined): Scanner {
   };
 }
 
+/** How the procfs at root is mounted (hidepid), from our own mountinfo; null when not a procfs mount point. */
+function procMount(root: string): ProcMount | null {
+  try {
+    return procMountAt(fs.readFileSync('/proc/self/mountinfo', 'latin1'), fs.realpathSync(root));
+  } catch (e) {
+    return null;
+  }
+}
+
+function groupIds(): number[] {
+  const g = typeof process.getgroups === 'function' ? process.getgroups() : [];
+  if (typeof process.getegid === 'function') g.push(process.getegid());
+  return g;
+}
+
 function runMain(o: Options, io: Io, scanner: Scanner, done: (code: number) => void) {
   const q = buildQuery(o);
   const bad = checkProcRoot(q.root);
@@ -208,7 +223,9 @@ function runMain(o: Options, io: Io, scanner: Scanner, done: (code: number) => v
     io.flush();
     for (const line of tableNotes(r.tables)) io.error('portown: ' + line);
     // Say what could not be seen when it may explain a socket shown without a holder.
-    const note = unowned > 0 || q.mode === 'pid' ? privilegeNote(r.scan, { euid: io.euid, ptrace: io.ptrace }) : null;
+    const note = unowned > 0 || q.mode === 'pid'
+      ? privilegeNote(r.scan, { euid: io.euid, ptrace: io.ptrace, mount: procMount(q.root), groups: groupIds() })
+      : null;
     if (note) io.error('portown: ' + note);
     if (q.mode === 'pid' && !r.pidFound) io.error('portown: no process ' + q.pid + ' under ' + q.root);
     done(shown > 0 ? EXIT_FOUND : EXIT_NONE);

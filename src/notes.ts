@@ -23,6 +23,59 @@ export interface Privilege {
   euid: number;
   /** CAP_SYS_PTRACE in the effective set (bit 19 of CapEff), when known. */
   ptrace: boolean | null;
+  /** How the procfs we read was mounted, when it is a procfs mount point. */
+  mount?: ProcMount | null;
+  /** Supplementary and effective group ids (for hidepid's gid= exemption). */
+  groups?: number[];
+}
+
+/** The options of a procfs mount that hide processes. */
+export interface ProcMount {
+  /** 0 off, 1 noaccess, 2 invisible, 4 ptraceable (the kernel's numbers). */
+  hidepid: number;
+  /** gid= : members of this group see everything; -1 when unset. */
+  gid: number;
+}
+
+const HIDEPID: { [v: string]: number } = { '0': 0, off: 0, '1': 1, noaccess: 1, '2': 2, invisible: 2, '4': 4, ptraceable: 4 };
+
+/** A mountinfo path field: spaces, tabs, newlines and backslashes come as octal escapes. */
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_m, o) => String.fromCharCode(parseInt(o, 8)));
+}
+
+/**
+ * The procfs mounted at `mountPoint` (a real path), from /proc/self/mountinfo:
+ *   42 27 0:39 / /tmp/p rw,relatime - proc proc rw,hidepid=invisible,gid=4
+ * Null when no procfs is mounted exactly there (e.g. --proc at a snapshot).
+ * The last matching line wins: it is the mount on top.
+ */
+export function procMountAt(mountinfo: string, mountPoint: string): ProcMount | null {
+  let found: ProcMount | null = null;
+  for (const line of mountinfo.split('\n')) {
+    const f = line.split(' ');
+    const dash = f.indexOf('-', 6);
+    if (dash < 0 || f.length < dash + 4 || f[dash + 1] !== 'proc' || unescapeMountPath(f[4]) !== mountPoint) continue;
+    const m: ProcMount = { hidepid: 0, gid: -1 };
+    for (const opt of f[dash + 3].split(',')) {
+      const eq = opt.indexOf('=');
+      const k = eq < 0 ? opt : opt.slice(0, eq);
+      const v = opt.slice(eq + 1);
+      if (k === 'hidepid' && v in HIDEPID) m.hidepid = HIDEPID[v];
+      else if (k === 'gid' && /^[0-9]+$/.test(v)) m.gid = +v;
+    }
+    found = m;
+  }
+  return found;
+}
+
+/** True when the mount hides other users' processes from us altogether. */
+function hidesProcesses(p: Privilege): boolean {
+  const m = p.mount;
+  if (!m || (m.hidepid !== 2 && m.hidepid !== 4)) return false;
+  if (m.gid >= 0 && p.groups && p.groups.indexOf(m.gid) >= 0) return false;
+  // root sees everything only with CAP_SYS_PTRACE (hidepid checks ptrace access).
+  return !(p.euid === 0 && p.ptrace !== false);
 }
 
 /** CapEff from a status file's text: whether bit 19 (CAP_SYS_PTRACE) is set. */
@@ -40,6 +93,14 @@ export function hasPtraceCap(statusText: string): boolean | null {
  * "(Not all processes could be identified, ...)", plus the reason.
  */
 export function privilegeNote(s: ScanStats, p: Privilege): string | null {
+  if (hidesProcesses(p)) {
+    const m = p.mount as ProcMount;
+    return 'Not all processes could be identified: this /proc is mounted with hidepid=' + m.hidepid +
+      ', which hides other users\' processes from uid ' + p.euid +
+      (p.euid === 0 ? ' (this root lacks CAP_SYS_PTRACE)' : '') +
+      (s.denied > 0 ? ', and ' + s.denied + ' visible process' + (s.denied > 1 ? 'es' : '') + ' refused /proc/PID/fd' : '') +
+      '; sockets they hold show \'-\'.' + (m.gid >= 0 ? ' Members of group ' + m.gid + ' see them all.' : '');
+  }
   if (s.denied === 0) return null;
   const which = s.denied + ' of ' + s.processes + ' processes' +
     ' (pid ' + s.deniedPids.join(', ') + (s.denied > s.deniedPids.length ? ', ...' : '') + ')';

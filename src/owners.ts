@@ -51,6 +51,14 @@ export interface OwnerMap {
   stats: ScanStats;
 }
 
+/**
+ * The starttime reader of the pid-reuse check. A property, not a plain call,
+ * so a test can make the second read differ from the first (a pid reused
+ * between the fd scan and the name read) without a real reuse, which no test
+ * can time. Nothing else replaces it.
+ */
+export const reuseCheck = { startTime: readStartTime };
+
 export function newScanStats(): ScanStats {
   return { processes: 0, denied: 0, dirDenied: 0, vanished: 0, reused: 0, links: 0, deniedPids: [] };
 }
@@ -180,7 +188,7 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
 export function scanProcess(root: string, pid: number, opts: ScanOptions, into: OwnerCollector | Map<string, Owner[]>, stats: ScanStats): boolean {
   const out = into instanceof Map ? new MapCollector(into) : into;
   const dir = root + '/' + pid;
-  const t0 = readStartTime(dir);
+  const t0 = reuseCheck.startTime(dir);
   const matches: Match[] = [];
   let result: number;
   const tids = opts.threads ? listTids(dir) : null;
@@ -241,7 +249,7 @@ export function finishProcess(dir: string, pid: number, t0: number, result: numb
       if (!threadNames.has(tid)) threadNames.set(tid, readComm(dir + '/task/' + tid));
     }
   }
-  const t1 = readStartTime(dir);
+  const t1 = reuseCheck.startTime(dir);
   if (!info || t1 !== t0) {
     if (info && t1 >= 0) stats.reused++;
     else stats.vanished++;
