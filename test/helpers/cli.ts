@@ -42,6 +42,8 @@ export interface RunOptions {
   input?: string;
   /** Flags for node itself, before the script (e.g. --max-old-space-size=16). */
   nodeArgs?: string[];
+  /** A command that runs the bundle, e.g. ['setpriv', '--bounding-set=-sys_ptrace', '--inh-caps=-sys_ptrace']. */
+  wrap?: string[];
 }
 
 /** Runs `node build/portown.js ...args` (through PORTOWN_NODE when set). */
@@ -55,7 +57,9 @@ export function portown(args: string[], opts: RunOptions = {}): Run {
   };
   if (opts.uid !== undefined) o.uid = opts.uid;
   if (opts.gid !== undefined) o.gid = opts.gid;
-  const r = spawnSync(cmd, [...pre, ...(opts.nodeArgs || []), opts.script || BUNDLE, ...args], o);
+  const argv = [cmd, ...pre, ...(opts.nodeArgs || []), opts.script || BUNDLE, ...args];
+  if (opts.wrap) argv.unshift(...opts.wrap);
+  const r = spawnSync(argv[0], argv.slice(1), o);
   if (r.error) throw r.error;
   const raw = r.stdout as Buffer;
   return { code: r.status === null ? -1 : r.status, stdout: raw.toString('utf8'), stderr: (r.stderr as Buffer).toString('utf8'), raw };

@@ -1,0 +1,97 @@
+// Partial privilege, live: as nobody, behind a hidepid=2 procfs, and as root
+// without CAP_SYS_PTRACE. Each case: what can be seen is found, what cannot
+// shows '-', and exactly one stderr line says why.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { portownJson } from './helpers/cli';
+import { Listener, startServer, stopAll } from './helpers/listeners';
+
+const s = suite('privilege e2e');
+
+function nobody(): { uid: number; gid: number } | null {
+  for (const line of fs.readFileSync('/etc/passwd', 'latin1').split('\n')) {
+    const f = line.split(':');
+    if (f[0] === 'nobody') return { uid: +f[2], gid: +f[3] };
+  }
+  return null;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const who = nobody();
+let rootServer: Listener;
+let nobodyServer: Listener;
+
+function skip(why: string): boolean {
+  console.log('  SKIP (this machine cannot): ' + why);
+  return true;
+}
+
+function ownerPids(port: number, opts: Parameters<typeof portownJson>[1]) {
+  const r = portownJson([String(port) + '/tcp'], opts);
+  const pids = r.data.filter((x) => x.local.port === port).map((x) => x.owners.map((o: any) => o.pid));
+  return { code: r.code, pids, stderrLines: r.stderr.split('\n').filter((l) => l !== '') };
+}
+
+s.before(async () => {
+  if (!isRoot || !who) return;
+  rootServer = await startServer([{ tcp: '127.0.0.1' }]);
+  nobodyServer = await startServer([{ tcp: '127.0.0.1' }], who);
+});
+s.after(() => stopAll());
+
+s('as nobody: own socket found, root\'s shows no owner, one note says other users\' fds are closed', () => {
+  if (!isRoot || !who) return void skip('needs root and a nobody user to switch to');
+  const as = { uid: who.uid, gid: who.gid };
+  const mine = ownerPids(nobodyServer.sockets[0].port!, as);
+  assert.equal(mine.pids, [[nobodyServer.pid]]);
+  const theirs = ownerPids(rootServer.sockets[0].port!, as);
+  assert.is(theirs.code, 0);
+  assert.equal(theirs.pids, [[]]);
+  assert.is(theirs.stderrLines.length, 1, theirs.stderrLines.join('\n'));
+  assert.match(theirs.stderrLines[0], /^portown: Not all processes could be identified: \d+ of \d+ processes \(pid [0-9, .]+\) belong to other users, whose \/proc\/PID\/fd is closed to uid 65534/);
+});
+
+s('as nobody behind hidepid=2: own socket found, others hidden, one note names hidepid', () => {
+  if (!isRoot || !who) return void skip('needs root and a nobody user to switch to');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-hidepid-'));
+  const m = spawnSync('mount', ['-t', 'proc', '-o', 'hidepid=2', 'proc', dir], { encoding: 'utf8' });
+  if (m.status !== 0) {
+    fs.rmdirSync(dir);
+    return void skip('mount -t proc -o hidepid=2 failed: ' + String(m.stderr || m.error).trim());
+  }
+  try {
+    const as = { uid: who.uid, gid: who.gid };
+    // The mount really hides: nobody sees no root-owned pid directory there.
+    const ls = spawnSync('ls', [dir], { uid: who.uid, gid: who.gid, encoding: 'utf8' });
+    assert.not.ok(ls.stdout.split('\n').includes(String(rootServer.pid)), 'hidepid=2 did not hide the root server');
+    const mine = ownerPids(nobodyServer.sockets[0].port!, { ...as, env: { PROC_ROOT: dir } });
+    assert.equal(mine.pids, [[nobodyServer.pid]]);
+    const theirs = ownerPids(rootServer.sockets[0].port!, { ...as, env: { PROC_ROOT: dir } });
+    assert.equal(theirs.pids, [[]]);
+    assert.is(theirs.stderrLines.length, 1, theirs.stderrLines.join('\n'));
+    assert.match(theirs.stderrLines[0], "portown: Not all processes could be identified: this /proc is mounted with hidepid=2, which hides other users' processes from uid 65534");
+  } finally {
+    spawnSync('umount', [dir]);
+    fs.rmdirSync(dir);
+  }
+});
+
+s('root without CAP_SYS_PTRACE: a full-capability root process shows no owner, one note names the capability', () => {
+  if (!isRoot) return void skip('needs root');
+  const wrap = ['setpriv', '--inh-caps=-sys_ptrace', '--bounding-set=-sys_ptrace'];
+  const probe = spawnSync(wrap[0], [...wrap.slice(1), 'grep', '^CapEff', '/proc/self/status'], { encoding: 'utf8' });
+  if (probe.status !== 0) return void skip('setpriv cannot drop CAP_SYS_PTRACE: ' + (probe.stderr || probe.error));
+  const theirs = ownerPids(rootServer.sockets[0].port!, { wrap });
+  assert.equal(theirs.pids, [[]]);
+  assert.is(theirs.stderrLines.length, 1, theirs.stderrLines.join('\n'));
+  assert.match(theirs.stderrLines[0], /^portown: Not all processes could be identified: \d+ of \d+ processes \(pid [0-9, .]+\) refused \/proc\/PID\/fd because this root lacks CAP_SYS_PTRACE/);
+  // With the capability the same query names the owner: the '-' above is the missing capability.
+  const full = ownerPids(rootServer.sockets[0].port!, {});
+  assert.equal(full.pids, [[rootServer.pid]]);
+});
+
+s.run();
