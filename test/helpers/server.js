@@ -9,6 +9,8 @@
 //   {"share":K,"children":C}          C `sleep` children inherit the K-th socket opened so far at fd 3
 //   {"unix":"/path"}                  a unix stream listener
 //   {"comm":"bytes in hex"}           write this process's comm (/proc/self/comm)
+//   {"execShare":K,"argv0":"hex"}     a `sleep` child holding the K-th socket at fd 3, started
+//                                     by bash `exec -a` with argv[0] = these bytes (any but NUL)
 // Prints one JSON line: {"pid":..,"sockets":[{"kind","address","port"}],"children":[..]}
 // and stays until stdin closes or it gets SIGTERM; children are killed with it.
 'use strict';
@@ -101,6 +103,21 @@ function next(i) {
       children.push(c);
     }
     go();
+  } else if (s.execShare !== undefined) {
+    const target = sockets[s.execShare].handle;
+    const esc = Buffer.from(s.argv0, 'hex').toString('latin1').replace(/[^]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+    // printf %b decodes the \xHH escapes into raw bytes inside bash, so no byte passes through a JS string.
+    const c = spawn('bash', ['-c', 'exec -a "$(printf %b "$1")" sleep 100000', 'bash', esc], { stdio: ['ignore', 'ignore', 'ignore', fdOf(target)] });
+    children.push(c);
+    // Go on once bash has exec'd sleep (its comm says so), within 5 s.
+    const t0 = Date.now();
+    const wait = () => {
+      let comm = '';
+      try { comm = fs.readFileSync('/proc/' + c.pid + '/comm', 'latin1'); } catch (e) { /* not yet */ }
+      if (comm === 'sleep\n' || Date.now() - t0 > 5000) go();
+      else setTimeout(wait, 10);
+    };
+    wait();
   } else if (s.comm !== undefined) {
     fs.writeFileSync('/proc/self/comm', Buffer.from(s.comm, 'hex'));
     go();
