@@ -1,6 +1,7 @@
 // Command-line parsing for the main command. Pure: takes argv and the
 // environment, returns options or throws UsageError with the one line to print.
 import { ByteOrder, parseByteOrder } from './endian';
+import { quoteText } from './escape';
 
 export class UsageError extends Error {}
 
@@ -30,9 +31,7 @@ export interface Options {
 
 export const PID_MAX = 4194304; // PID_MAX_LIMIT on 64-bit kernels
 
-function quote(s: string): string {
-  return JSON.stringify(s);
-}
+const quote = quoteText;
 
 /** "22", "22/tcp", "22/udp". */
 export function parsePortSpec(s: string): { port: number; proto: 'tcp' | 'udp' | '' } {

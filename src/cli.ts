@@ -6,6 +6,7 @@ import { checkProcRoot, errnoText } from './errors';
 import { Options, parseArgs, UsageError } from './args';
 import { hostByteOrder } from './endian';
 import { defaultWidths, fitWidths, JsonArrayWriter, TableCell, tableCells, tableHeader, tableLine } from './format';
+import { quoteText } from './escape';
 import { HELP } from './help';
 import { Io } from './io';
 import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
@@ -208,7 +209,7 @@ function runMain(o: Options, io: Io, scanner: Scanner, done: (code: number) => v
   if (json) json.open();
   const finish = (r: QueryResult) => {
     if (r.noTables) {
-      io.error('portown: no /proc/net tables under ' + JSON.stringify(q.root) + ' (net/tcp, net/udp, ...): is it a /proc tree?');
+      io.error('portown: no /proc/net tables under ' + quoteText(q.root) + ' (net/tcp, net/udp, ...): is it a /proc tree?');
       return done(EXIT_USAGE);
     }
     if (json) json.close();

@@ -1,5 +1,6 @@
 // Turning fs errors into the one-line messages both command modes print.
 import * as fs from 'fs';
+import { quoteText } from './escape';
 
 const ERRNO_TEXT: { [c: string]: string } = {
   ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory',
@@ -19,8 +20,8 @@ export function checkProcRoot(root: string): string | null {
   try {
     st = fs.statSync(root);
   } catch (e) {
-    return 'cannot read the /proc tree ' + JSON.stringify(root) + ': ' + errnoText(e);
+    return 'cannot read the /proc tree ' + quoteText(root) + ': ' + errnoText(e);
   }
-  if (!st.isDirectory()) return 'Expected --proc to be a /proc directory, got ' + JSON.stringify(root) + ' (not a directory)';
+  if (!st.isDirectory()) return 'Expected --proc to be a /proc directory, got ' + quoteText(root) + ' (not a directory)';
   return null;
 }

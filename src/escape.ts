@@ -103,3 +103,16 @@ export function dotUnprintable(b: Uint8Array, start: number = 0, end: number = b
   }
   return s;
 }
+
+const QUOTE_MAX = 200;
+
+/**
+ * A user-given string (an argument, a path) quoted for a one-line message:
+ * JSON.stringify escapes C0, '"' and '\', but passes DEL, C1 and the bidi and
+ * line-separator code points through raw; those become \uHHHH too. Strings
+ * longer than QUOTE_MAX characters are cut, with "..." inside the quotes.
+ */
+export function quoteText(s: string): string {
+  const cut = s.length > QUOTE_MAX ? s.slice(0, QUOTE_MAX) + '...' : s;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => u4(c.charCodeAt(0)));
+}
