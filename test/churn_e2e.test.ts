@@ -1,0 +1,29 @@
+// Churn: scripts/churn.js runs the bundle a few hundred times while a helper
+// opens and closes loopback sockets and spawns and kills processes holding
+// them (see the script's header for what it checks). Bounded in runs and time;
+// CHURN_RUNS / CHURN_SECONDS / FUZZ_SEED override.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { ROOT, timeoutScale } from './helpers/cli';
+import { seedFromEnv } from './helpers/prng';
+
+const s = suite('churn e2e');
+const RUNS = Number(process.env.CHURN_RUNS) || 200;
+const SECONDS = Number(process.env.CHURN_SECONDS) || 100;
+const SEED = seedFromEnv(4242);
+
+s('the bundle survives ' + RUNS + ' runs under churn: exit 0/1, no trace, every owner really held its socket', () => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'churn.js'), '--runs', String(RUNS), '--seconds', String(SECONDS * timeoutScale()), '--seed', String(SEED), '--rate', '100'],
+    { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 * timeoutScale() });
+  console.log('  ' + (r.stdout || '').trim().split('\n').join('\n  '));
+  assert.is(r.status, 0, (r.stdout || '') + (r.stderr || ''));
+  const m = /churn: seed \d+, (\d+) runs .*; (\d+) owner claims checked .*; 0 failures$/m.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  // Bounded by time too: on a slow machine fewer runs finish, but never a handful.
+  assert.ok(+m![1] >= Math.min(RUNS, 50), 'only ' + m![1] + ' runs in ' + SECONDS + ' s');
+  assert.ok(+m![2] > 0, 'no owner claim was checked: the helper\'s sockets were never seen');
+});
+
+s.run();
