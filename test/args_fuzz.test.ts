@@ -18,7 +18,7 @@ const RUNS = Number(process.env.ARGS_FUZZ_RUNS) || 120;
 const s = suite('argument fuzz');
 let base = '';
 let targets: ReturnType<typeof makeProcTargets>;
-const env = { PROC_ROOT: path.join(FIXTURES, 'pid-reuse') };
+const env = { PROC_ROOT: path.join(FIXTURES, 'design-doc') };
 
 s.before(() => {
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-argfuzz-'));
@@ -41,7 +41,7 @@ s('parseArgs answers ' + PARSES + ' random vectors with options or one clean usa
 s('the bundle answers each --proc target with exit 0/1/2 and clean stderr', () => {
   const bad: string[] = [];
   for (const t of TARGETS) {
-    for (const extra of [[], ['--all'], ['--all', '--threads', '--json'], ['8080', '--json']]) {
+    for (const extra of [[], ['--all'], ['--all', '--threads', '--json'], ['22', '--json']]) {
       const v = ['--proc', targets[t], ...extra];
       const r = checkRun(v, env);
       if (r.problem) bad.push(t + ' ' + JSON.stringify(extra) + ': ' + r.problem + ' [' + r.run.stderr.trim() + ']');

@@ -9,47 +9,48 @@ import { reuseCheck, scanOwnersSync } from '../src/owners';
 import { readStartTime } from '../src/proc_pid';
 import { FIXTURES } from './helpers/cli';
 
-const ROOT = path.join(FIXTURES, 'pid-reuse');
+const ROOT = path.join(FIXTURES, 'design-doc');
 const s = suite('pid reuse');
 
 function scan() {
-  return scanOwnersSync({ root: ROOT, wanted: new Set(['5555']), threads: false });
+  return scanOwnersSync({ root: ROOT, wanted: new Set(['13828']), threads: false });
 }
 
-/** A reader whose answers for pid 4242's dir follow `answers`, one per call. */
+/** A reader whose answers for sshd's (pid 1962) dir follow `answers`, one per call. */
 function scripted(answers: number[]) {
   let calls = 0;
-  return (dir: string) => (dir.endsWith('/4242') ? answers[Math.min(calls++, answers.length - 1)] : readStartTime(dir));
+  return (dir: string) => (dir.endsWith('/1962') ? answers[Math.min(calls++, answers.length - 1)] : readStartTime(dir));
 }
 
 s.after.each(() => { reuseCheck.startTime = readStartTime; });
 
-s('a stable starttime keeps the owner (the fixture reads 12345 twice)', () => {
+s("a stable starttime keeps the owner (the fixture's stat says 2400 both times)", () => {
   const r = scan();
-  assert.equal(r.byInode.get('5555')!.map((o) => [o.proc.pid, o.proc.name.toString(), o.fd]), [[4242, 'victim', 3]]);
+  assert.equal(r.byInode.get('13828')!.map((o) => [o.proc.pid, o.proc.name.toString(), o.fd]), [[1962, 'sshd', 3]]);
   assert.is(r.stats.reused, 0);
 });
 
 s('a starttime that changes between the fd scan and the name read drops the process as reused', () => {
-  reuseCheck.startTime = scripted([12345, 99999]);
+  reuseCheck.startTime = scripted([2400, 2401]);
   const r = scan();
-  assert.is(r.byInode.get('5555'), undefined);
+  assert.is(r.byInode.get('13828'), undefined);
   assert.is(r.stats.reused, 1);
   assert.is(r.stats.vanished, 0);
 });
 
 s('a stat that disappears after the fd scan drops the process as vanished', () => {
-  reuseCheck.startTime = scripted([12345, -1]);
+  reuseCheck.startTime = scripted([2400, -1]);
   const r = scan();
-  assert.is(r.byInode.get('5555'), undefined);
+  assert.is(r.byInode.get('13828'), undefined);
   assert.is(r.stats.vanished, 1);
 });
 
-s('the reader is called before the fd scan and after the name, exactly twice per matching process', () => {
-  const calls: string[] = [];
-  reuseCheck.startTime = (dir) => { calls.push(dir); return readStartTime(dir); };
+s('the reader is called twice for the process that holds a wanted socket, once for the others', () => {
+  const calls: { [dir: string]: number } = {};
+  reuseCheck.startTime = (dir) => { calls[dir] = (calls[dir] || 0) + 1; return readStartTime(dir); };
   scan();
-  assert.equal(calls, [ROOT + '/4242', ROOT + '/4242']);
+  assert.is(calls[ROOT + '/1962'], 2);
+  for (const dir of Object.keys(calls)) if (!dir.endsWith('/1962')) assert.is(calls[dir], 1, dir);
 });
 
 s.run();

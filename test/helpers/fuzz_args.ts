@@ -31,7 +31,7 @@ function link(target: string, p: string) {
 
 /** Builds every --proc target under base (a fresh folder); returns their paths. */
 export function makeProcTargets(base: string, rng: Rng): { [k in Target]: string } {
-  const fixture = path.join(FIXTURES, 'pid-reuse');
+  const fixture = path.join(FIXTURES, 'design-doc');
   const tcp = fs.readFileSync(path.join(fixture, 'net', 'tcp'));
   const t = (n: string) => path.join(base, n);
   write(t('file'), 'not a directory\n');
@@ -40,9 +40,9 @@ export function makeProcTargets(base: string, rng: Rng): { [k in Target]: string
   write(t('garbage/net/udp'), Buffer.concat([tcp, rng.bytes(300)]));
   write(t('garbage/net/unix'), rng.bytes(3000));
   write(t('garbage/17/fd'), 'a file, not a folder');
-  link('socket:[5555', t('garbage/18/fd/3'));
+  link('socket:[13828', t('garbage/18/fd/3'));
   link('socket:[]', t('garbage/18/fd/4'));
-  link('socket:[5555]', t('garbage/18/fd/notanumber'));
+  link('socket:[13828]', t('garbage/18/fd/notanumber'));
   write(t('garbage/18/stat'), rng.bytes(200));
   write(t('garbage/18/comm'), rng.bytes(40));
   write(t('garbage/18/status'), rng.bytes(400));
@@ -56,7 +56,7 @@ export function makeProcTargets(base: string, rng: Rng): { [k in Target]: string
   link('..', t('loops-pids/6/fd'));
   link('.', t('loops-pids/7'));
   link('../8', t('loops-pids/8/task/8'));
-  link('socket:[5555]', t('loops-pids/8/fd/3'));
+  link('socket:[13828]', t('loops-pids/8/fd/3'));
   link('../../9/task', t('loops-pids/9/task/9/task'));
   // deep: good tables; a pid whose fd and task folders nest 300 levels.
   write(t('deep/net/tcp'), tcp);
@@ -65,7 +65,7 @@ export function makeProcTargets(base: string, rng: Rng): { [k in Target]: string
   for (let i = 0; i < 300; i++) { d = path.join(d, 'd'); k = path.join(k, 'task', '10'); }
   fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(k, { recursive: true });
-  link('socket:[5555]', t('deep/10/fd/3'));
+  link('socket:[13828]', t('deep/10/fd/3'));
   fs.mkdirSync(t('empty'));
   fs.mkdirSync(t('net-is-dir/net/tcp'), { recursive: true });
   return {

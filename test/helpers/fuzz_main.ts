@@ -35,7 +35,7 @@ try {
     let n = 0;
     for (; n < cases && Date.now() < deadline; n++) {
       const v = argVector(rng, targets);
-      const p = checkParse(v) || checkRun(v, { PROC_ROOT: path.join(FIXTURES, 'pid-reuse') }).problem;
+      const p = checkParse(v) || checkRun(v, { PROC_ROOT: path.join(FIXTURES, 'design-doc') }).problem;
       if (p) failures.push(JSON.stringify(v) + ': ' + p);
     }
     console.log('vectors ' + n + ', failures ' + failures.length);
