@@ -3,6 +3,7 @@
 //
 // Accepted: net-tools' short options alone or combined (-ntpa, -tulpn),
 // their long forms, and portown's own --busybox, --proc DIR, --byte-order.
+import { quoteText } from '../escape';
 import { UsageError } from '../args';
 import { ByteOrder, parseByteOrder } from '../endian';
 import { ProtoSet } from '../query';
@@ -46,9 +47,7 @@ const ALIASES: { [k: string]: string } = { '--programs': '--program', '--notrim'
 
 const SUPPORTED = '-a -l -n -t -u -w -x -p -e -W -o -c -r (alone or combined, e.g. -ntpa) or their long forms';
 
-function quote(s: string): string {
-  return JSON.stringify(s);
-}
+const quote = quoteText;
 
 export function defaultNetstatOptions(): NetstatOptions {
   return {

@@ -2,6 +2,7 @@
 // "netstat". Prints what net-tools 2.10's netstat prints, byte for byte
 // (or BusyBox's format with --busybox), from /proc alone.
 import { checkProcRoot, errnoText } from '../errors';
+import { quoteText } from '../escape';
 import { UsageError } from '../args';
 import { hostByteOrder } from '../endian';
 import { Io, Done } from '../io';
@@ -142,7 +143,7 @@ function pass(r: Run): number {
     return EXIT_USAGE;
   }
   if (reports.length > 0 && reports.every((t) => t.missing)) {
-    r.io.error('netstat: no /proc/net tables under ' + JSON.stringify(r.root) + ' (' +
+    r.io.error('netstat: no /proc/net tables under ' + quoteText(r.root) + ' (' +
       reports.map((t) => t.path.slice(t.path.lastIndexOf('/net/') + 1)).join(', ') + '): is it a /proc tree?');
     return EXIT_USAGE;
   }
