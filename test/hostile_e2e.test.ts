@@ -23,7 +23,9 @@ let srv: Listener;
 s.before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-hostile-'));
   unixPath = path.join(dir, 'a' + PATH_TEXT);
-  srv = await startServer([{ tcp: '127.0.0.1' }, { unix: unixPath }, { comm: HOSTILE.toString('hex') }, { execShare: 0, argv0: HOSTILE.toString('hex') }]);
+  // Socket 2 ends up held by the exec child alone, so netstat (first holder only) names it.
+  srv = await startServer([{ tcp: '127.0.0.1' }, { unix: unixPath }, { comm: HOSTILE.toString('hex') }, { execShare: 0, argv0: HOSTILE.toString('hex') },
+    { tcp: '127.0.0.1' }, { execShare: 2, argv0: HOSTILE.toString('hex'), close: true }]);
 });
 s.after(() => {
   stopAll();
@@ -90,7 +92,31 @@ s('the unix path with a newline stays on one line, escaped, in table and JSON', 
   assert.ok(paths.includes(want), JSON.stringify(paths));
 });
 
-// TODO(netstat): netstat mode is not on main yet; when it lands, run
-// `portown netstat -anp` and `-anpx` through firstRawControl the same way.
+for (const args of [['-anp'], ['-anpx'], ['-anpeW'], ['--busybox', '-anp'], ['-lnp']]) {
+  s('netstat ' + args.join(' ') + ' holds no raw control byte', () => {
+    const r = portown(['netstat', ...args]);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(firstRawControl(r.raw), '');
+    assert.is(firstRawControl(Buffer.from(r.stderr, 'utf8')), '');
+    if (args[0] === '-anpx') return;
+    const port = ':' + srv.sockets[2].port + ' ';
+    const line = r.stdout.split('\n').find((l) => l.includes(port));
+    if (line) assert.match(line, srv.children[1] + '/', 'the exec child is the only holder of socket 2');
+    else assert.unreachable('no line for ' + port);
+  });
+}
+
+s('netstat -anpx keeps the unix path with a newline on one line (net-tools: its first word; BusyBox: ^J)', () => {
+  const base = path.basename(dir);
+  const r = portown(['netstat', '-anpx']);
+  const lines = r.stdout.split('\n').filter((l) => l.includes(base));
+  assert.equal(lines.map((l) => l.slice(l.indexOf('/tmp/'))), [unixPath.slice(0, unixPath.indexOf('\n'))]);
+  assert.not.ok(r.stdout.split('\n').some((l) => /^(\\x1b|\x1b|\[31m)/.test(l)), 'the rest of the path became a line');
+  const bb = portown(['netstat', '--busybox', '-anpx']);
+  const bbLines = bb.stdout.split('\n').filter((l) => l.includes(base));
+  assert.is(bbLines.length, 1, bb.stdout.slice(0, 3000));
+  assert.ok(bbLines[0].endsWith(base + '/a^J^[[31m\\u009b^G^?.sock'), bbLines[0]);
+  assert.is(firstRawControl(bb.raw), '');
+});
 
 s.run();

@@ -10,7 +10,8 @@
 //   {"unix":"/path"}                  a unix stream listener
 //   {"comm":"bytes in hex"}           write this process's comm (/proc/self/comm)
 //   {"execShare":K,"argv0":"hex"}     a `sleep` child holding the K-th socket at fd 3, started
-//                                     by bash `exec -a` with argv[0] = these bytes (any but NUL)
+//                                     by bash `exec -a` with argv[0] = these bytes (any but NUL);
+//                                     "close":true then closes this process's own copy
 // Prints one JSON line: {"pid":..,"sockets":[{"kind","address","port"}],"children":[..]}
 // and stays until stdin closes or it gets SIGTERM; children are killed with it.
 'use strict';
@@ -114,7 +115,10 @@ function next(i) {
     const wait = () => {
       let comm = '';
       try { comm = fs.readFileSync('/proc/' + c.pid + '/comm', 'latin1'); } catch (e) { /* not yet */ }
-      if (comm === 'sleep\n' || Date.now() - t0 > 5000) go();
+      if (comm === 'sleep\n' || Date.now() - t0 > 5000) {
+        if (s.close) target.close();
+        go();
+      }
       else setTimeout(wait, 10);
     };
     wait();
