@@ -41,8 +41,8 @@ s('parseArgs answers ' + PARSES + ' random vectors with options or one clean usa
 s('the bundle answers each --proc target with exit 0/1/2 and clean stderr', () => {
   const bad: string[] = [];
   for (const t of TARGETS) {
-    for (const extra of [[], ['--all'], ['--all', '--threads', '--json'], ['22', '--json']]) {
-      const v = ['--proc', targets[t], ...extra];
+    for (const extra of [[], ['--all'], ['--all', '--threads', '--json'], ['22', '--json'], ['netstat', '-anpe'], ['netstat', '--busybox', '-lnp']]) {
+      const v = extra[0] === 'netstat' ? [...extra, '--proc', targets[t]] : ['--proc', targets[t], ...extra];
       const r = checkRun(v, env);
       if (r.problem) bad.push(t + ' ' + JSON.stringify(extra) + ': ' + r.problem + ' [' + r.run.stderr.trim() + ']');
     }

@@ -24,7 +24,7 @@ function throughHead(args: string[]) {
   return { stdout: r.stdout, stderr: r.stderr };
 }
 
-for (const args of [['--all'], ['--all', '--json']]) {
+for (const args of [['--all'], ['--all', '--json'], ['netstat', '-anp']]) {
   s('portown ' + args.join(' ') + ' | head -1 exits 0 without a word on stderr', () => {
     const full = portown(args);
     assert.ok(full.raw.length > 192 * 1024, 'output of ' + full.raw.length + ' bytes would not overflow the pipe');

@@ -4,12 +4,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, UsageError } from '../../src/args';
+import { parseNetstatArgs } from '../../src/netstat/args';
 import { FIXTURES, portown, Run } from './cli';
 import { Rng } from './prng';
 
 const FLAGS = ['-a', '-l', '-j', '-t', '-u', '-w', '-x', '-4', '-6', '-h', '-V', '-al', '-jt', '-46', '--all', '--listening',
   '--json', '--pids', '--remote', '--threads', '--tcp', '--udp', '--raw', '--unix', '--ipv4', '--ipv6', '--help', '--version'];
 const VALUED = ['--pid', '-p', '--proc', '--byte-order'];
+// netstat mode; never -c (it lists again every second until killed, by design).
+const NETSTAT_FLAGS = ['-a', '-l', '-n', '-t', '-u', '-w', '-x', '-p', '-e', '-ee', '-W', '-T', '-o', '-r', '-4', '-6', '-h', '-V', '-v',
+  '-ntpa', '-tulpn', '-lnp', '-anpxeW', '--all', '--numeric', '--programs', '--program', '--extend', '--wide', '--timers', '--route',
+  '--busybox', '--inet', '--inet6', '--listening', '--tcp', '--udp', '--raw', '--unix', '--help', '--version', '--notrim'];
+const NETSTAT_VALUED = ['--proc', '--byte-order'];
 const UNKNOWN = ['--frobnicate', '-Z', '-aZ', '---', '-', '--=', '--all=1', '--json=yes', '-p-1', '--PID', '--Proc', '-–all', '--\u00e9'];
 const VALUES = ['', '0', '1', '-1', '22', '65535', '65536', '99999999999999999999999999', '1e3', '0x16', '22/tcp', '22/UDP',
   '22/sctp', '22/', '/tcp', ' 22', '22 ', 'abc', '\u00e9t\u00e9', '\x1b[2J', '\x7f\u009b\u202e', 'a\nb', 'NaN', 'Infinity',
@@ -74,8 +80,19 @@ export function makeProcTargets(base: string, rng: Rng): { [k in Target]: string
   };
 }
 
-/** One random argument vector; --proc values come from `targets`. */
+/** One random argument vector; --proc values come from `targets`. One in five is netstat mode. */
 export function argVector(rng: Rng, targets: { [k: string]: string }): string[] {
+  for (;;) {
+    const netstat = rng.chance(0.2);
+    const v = someVector(rng, targets, netstat ? NETSTAT_FLAGS : FLAGS, netstat ? NETSTAT_VALUED : VALUED);
+    if (!netstat) return v;
+    let continuous = false;
+    try { continuous = parseNetstatArgs(v, {}).continuous; } catch (e) { /* a usage error: fine */ }
+    if (!continuous) return ['netstat', ...v];
+  }
+}
+
+function someVector(rng: Rng, targets: { [k: string]: string }, FLAGS: string[], VALUED: string[]): string[] {
   const v: string[] = [];
   const n = rng.int(6);
   for (let i = 0; i < n; i++) {
@@ -95,10 +112,16 @@ export function argVector(rng: Rng, targets: { [k: string]: string }): string[] 
   return v;
 }
 
-/** What parseArgs says of a vector: the usage message, or null when it parses. Other throws are failures. */
+/** The stderr prefix of a vector's messages: its mode. */
+function prefixOf(argv: string[]): string {
+  return argv[0] === 'netstat' ? 'netstat: ' : 'portown: ';
+}
+
+/** What the option parser says of a vector: the usage message, or null when it parses. Other throws are failures. */
 export function usageMessage(argv: string[]): string | null {
   try {
-    parseArgs(argv, {});
+    if (argv[0] === 'netstat') parseNetstatArgs(argv.slice(1), {});
+    else parseArgs(argv, {});
     return null;
   } catch (e) {
     if (e instanceof UsageError) return e.message;
@@ -140,16 +163,18 @@ export function checkRun(argv: string[], env: { [k: string]: string }): { run: R
     if (last !== '') return 'stderr does not end with a newline';
     if (/^\s+at /m.test(run.stderr) || /Error\b/.test(run.stderr)) return 'stack trace or raw error on stderr';
     if (rawControl(run.stderr)) return 'stderr holds ' + rawControl(run.stderr);
-    for (const l of lines) if (!l.startsWith('portown: ')) return 'stderr line without "portown: ": ' + JSON.stringify(l);
+    const prefix = prefixOf(argv);
+    for (const l of lines) if (!l.startsWith(prefix)) return 'stderr line without ' + JSON.stringify(prefix) + ': ' + JSON.stringify(l);
     const msg = usageMessage(argv);
     if (msg !== null) {
-      if (run.code !== 2 || run.stderr !== 'portown: ' + msg + '\n' || run.stdout !== '') {
+      if (run.code !== 2 || run.stderr !== prefix + msg + '\n' || run.stdout !== '') {
         return 'usage error expected: exit 2 and one line ' + JSON.stringify(msg);
       }
       return '';
     }
     if (run.code === 2 && lines.length !== 1) return 'exit 2 with ' + lines.length + ' stderr lines';
     if (rawControl(run.stdout.replace(/\n/g, ''))) return 'stdout holds ' + rawControl(run.stdout);
+    if (argv[0] === 'netstat') return '';
     const o = parseArgs(argv, {});
     if (run.code !== 2 && o.action === 'query' && o.json && !o.pids) {
       try { JSON.parse(run.stdout); } catch (e) { return 'stdout is not JSON: ' + run.stdout.slice(0, 200); }
