@@ -5,6 +5,7 @@
 // milliseconds (between portown's table read and its fd scan).
 //
 //   node scripts/churn.js [--runs 300] [--seconds 120] [--seed N] [--rate 200]
+//   (PORTOWN_NODE="cmd ..." runs the bundle through that command, as the tests do)
 //
 // Every run must exit 0 or 1 (2 would mean a vanished process was taken for
 // an unreadable /proc), print no stack trace, and every stderr line must be a
@@ -159,6 +160,8 @@ function helper(logFile, seed, rate) {
 function main() {
   const root = path.resolve(__dirname, '..');
   const bundle = path.join(root, 'build', 'portown.js');
+  // The program under test: PORTOWN_NODE (e.g. "qemu-arm-static ... node") as the test helpers use it, else this Node.
+  const node = (process.env.PORTOWN_NODE || '').trim() ? process.env.PORTOWN_NODE.trim().split(/\s+/) : [process.execPath];
   const runs = opt('runs', 300);
   const seconds = opt('seconds', 120);
   const seed = opt('seed', Math.floor(Math.random() * 2 ** 31));
@@ -209,7 +212,7 @@ function main() {
       const args = r < 0.15 ? ['--all', '--json'] : r < 0.35 ? ['--pid', String(helperPid), '--json'] : r < 0.7 ? ['--json'] : r < 0.85 ? ['--tcp', '--json', '--threads'] : ['--all', '--tcp'];
       const kind = args.filter((a) => a !== '--json' && !/^\d+$/.test(a)).join(' ') || 'listening';
       kinds[kind] = (kinds[kind] || 0) + 1;
-      const p = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', timeout: 60000, maxBuffer: 256 << 20 });
+      const p = spawnSync(node[0], [...node.slice(1), bundle, ...args], { encoding: 'utf8', timeout: 60000 * (node.length > 1 ? 20 : 1), maxBuffer: 256 << 20 });
       const where = 'run ' + i + ' (' + args.join(' ') + '): ';
       if (p.status === null) { failures.push(where + 'no exit (signal ' + p.signal + ')'); continue; }
       if (!(p.status in codes)) { failures.push(where + 'exit ' + p.status); continue; }

@@ -14,7 +14,7 @@ import { Rng, seedFromEnv } from './helpers/prng';
 
 const SEED = seedFromEnv(20261125);
 const PARSES = 20000;
-const RUNS = Number(process.env.ARGS_FUZZ_RUNS) || 120;
+const RUNS = Number(process.env.ARGS_FUZZ_RUNS) || (process.env.PORTOWN_NODE ? 20 : 120);
 const s = suite('argument fuzz');
 let base = '';
 let targets: ReturnType<typeof makeProcTargets>;

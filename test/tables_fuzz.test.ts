@@ -15,7 +15,7 @@ import { BIG_NO_NEWLINE, checkCase, cleanTable, mutate, render, runTableFuzz, sc
 
 const SEED = seedFromEnv(61125);
 const CASES = Number(process.env.TABLES_FUZZ_CASES) || 10000;
-const BUNDLE_CASES = Number(process.env.TABLES_FUZZ_BUNDLE_CASES) || 60;
+const BUNDLE_CASES = Number(process.env.TABLES_FUZZ_BUNDLE_CASES) || (process.env.PORTOWN_NODE ? 10 : 60);
 const s = suite('table fuzz');
 let dir = '';
 
