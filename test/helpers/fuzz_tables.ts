@@ -232,9 +232,19 @@ export function checkCase(root: string, m: Mutated, cleanRecords: (string | null
   // 1. Untouched rows come out as they did from the clean table. A unix row
   //    also needs a row after it: a non-row line after a path continues that
   //    path (the kernel prints a newline in a path raw).
+  const earlierKeys = new Set<string>();
+  const keyRow = newIpRow(m.table.endsWith('6') ? 4 : 1);
   m.lines.forEach((l, i) => {
+    // tcp/udp: a row whose inode an earlier row already showed is dropped as a
+    // repeat (the first one wins; src/net_ip_socket.ts rowKey), mutated or not.
+    let repeat = false;
+    if (m.table !== 'unix' && l.b.length < DEFAULT_BUFFER_SIZE && parseIpSocketLine(l.b, 0, l.b.length, keyRow)) {
+      const key = rowKey(l.b, keyRow);
+      repeat = earlierKeys.has(key);
+      earlierKeys.add(key);
+    }
     const want = l.orig >= 0 ? cleanRecords[l.orig] : null;
-    if (want === null) return;
+    if (want === null || repeat) return;
     if (m.table === 'unix') {
       // The scanner passes over headers and overlong lines without forgetting the last row's path.
       let k = i + 1;
