@@ -19,9 +19,8 @@
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
 // as the sync scan makes them, whatever order the processes finish in.
 import * as fs from 'fs';
-import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, finishProcess, listProcesses, listTids, newScanStats, readFdLinks, socketInode } from './owners';
+import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, finishProcess, listProcesses, listTids, newScanStats, readFdLinks, reuseCheck, socketInode } from './owners';
 import { newCollector } from './owner_index';
-import { readStartTime } from './proc_pid';
 
 export interface AsyncTuning {
   /** fd directories listed (or being listed) ahead of the main thread, at most. */
@@ -123,7 +122,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     while (cursor < pids.length && listing + ready.length - head < tuning.ahead) {
       const pid = pids[cursor++];
       const dir = opts.root + '/' + pid;
-      const job: Job = { pid, dir, t0: readStartTime(dir), result: GONE, dirsLeft: 0, matches: [] };
+      const job: Job = { pid, dir, t0: reuseCheck.startTime(dir), result: GONE, dirsLeft: 0, matches: [] };
       const tids = opts.threads ? listTids(dir) : null;
       jobsOpen++;
       const list = (tid: number, path: string) => {

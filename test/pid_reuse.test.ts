@@ -5,7 +5,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { reuseCheck, scanOwnersSync } from '../src/owners';
+import { OwnerMap, reuseCheck, scanOwnersSync } from '../src/owners';
+import { scanOwnersAsync } from '../src/owners_async';
 import { readStartTime } from '../src/proc_pid';
 import { FIXTURES } from './helpers/cli';
 
@@ -51,6 +52,16 @@ s('the reader is called twice for the process that holds a wanted socket, once f
   scan();
   assert.is(calls[ROOT + '/1962'], 2);
   for (const dir of Object.keys(calls)) if (!dir.endsWith('/1962')) assert.is(calls[dir], 1, dir);
+});
+
+s('the scan on the thread pool drops a reused pid the same way', async () => {
+  reuseCheck.startTime = scripted([2400, 2401]);
+  const r = await new Promise<OwnerMap>((resolve) => scanOwnersAsync({ root: ROOT, wanted: new Set(['13828']), threads: false }, resolve));
+  assert.is(r.byInode.get('13828'), undefined);
+  assert.is(r.stats.reused, 1);
+  reuseCheck.startTime = readStartTime;
+  const ok = await new Promise<OwnerMap>((resolve) => scanOwnersAsync({ root: ROOT, wanted: new Set(['13828']), threads: false }, resolve));
+  assert.equal(ok.byInode.get('13828')!.map((o) => o.proc.pid), [1962]);
 });
 
 s.run();

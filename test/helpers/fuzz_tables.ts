@@ -232,7 +232,7 @@ export function checkCase(root: string, m: Mutated, cleanRecords: (string | null
   // 1. Untouched rows come out as they did from the clean table. A unix row
   //    also needs a row after it: a non-row line after a path continues that
   //    path (the kernel prints a newline in a path raw).
-  const earlierKeys = new Set<string>();
+  const earlierKeys = new Set<string | number>();
   const keyRow = newIpRow(m.table.endsWith('6') ? 4 : 1);
   m.lines.forEach((l, i) => {
     // tcp/udp: a row whose inode an earlier row already showed is dropped as a
@@ -256,7 +256,7 @@ export function checkCase(root: string, m: Mutated, cleanRecords: (string | null
   // 2. tcp/udp: the records are exactly those of the lines read one by one (duplicates by key dropped).
   if (m.table !== 'unix') {
     const row = newIpRow(m.table.endsWith('6') ? 4 : 1);
-    const keys = new Set<string>();
+    const keys = new Set<string | number>();
     const expected: string[] = [];
     for (const l of m.lines) {
       if (l.b.length >= DEFAULT_BUFFER_SIZE || !parseIpSocketLine(l.b, 0, l.b.length, row)) continue;
