@@ -210,9 +210,11 @@ function main() {
     for (let i = 0; i < runs && Date.now() < deadline; i++) {
       const r = rand();
       const args = r < 0.15 ? ['--all', '--json'] : r < 0.35 ? ['--pid', String(helperPid), '--json'] : r < 0.7 ? ['--json'] : r < 0.85 ? ['--tcp', '--json', '--threads'] : ['--all', '--tcp'];
-      const kind = args.filter((a) => a !== '--json' && !/^\d+$/.test(a)).join(' ') || 'listening';
+      // Half the runs use the owner scan on the thread pool (owners_async.ts), which a host needs 1000 processes to get.
+      const scan = rand() < 0.5 ? 'async' : 'sync';
+      const kind = scan + ' ' + (args.filter((a) => a !== '--json' && !/^\d+$/.test(a)).join(' ') || 'listening');
       kinds[kind] = (kinds[kind] || 0) + 1;
-      const p = spawnSync(node[0], [...node.slice(1), bundle, ...args], { encoding: 'utf8', timeout: 60000 * (node.length > 1 ? 20 : 1), maxBuffer: 256 << 20 });
+      const p = spawnSync(node[0], [...node.slice(1), bundle, ...args], { env: { ...process.env, PORTOWN_SCAN: scan }, encoding: 'utf8', timeout: 60000 * (node.length > 1 ? 20 : 1), maxBuffer: 256 << 20 });
       const where = 'run ' + i + ' (' + args.join(' ') + '): ';
       if (p.status === null) { failures.push(where + 'no exit (signal ' + p.signal + ')'); continue; }
       if (!(p.status in codes)) { failures.push(where + 'exit ' + p.status); continue; }
