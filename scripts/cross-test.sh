@@ -240,10 +240,11 @@ fi
 # both about one listener of ours.
 if wanted busybox && [ -x "$BB/netstat" ]; then
   label="busybox netstat -ntpa"
+  host_ver=$("$HOST_NODE" -p 'process.version + " " + process.arch')
   t=$(now_ms)
   "$HOST_NODE" -e 'var s=require("net").createServer().listen(0,"127.0.0.1",function(){console.log(process.pid+" "+s.address().port)});setTimeout(function(){process.exit(0)},120000)' >"$TMP/listener" 2>&1 &
   BG_PID=$!
-  i=0
+  i=0 lpid= lport=
   while [ ! -s "$TMP/listener" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   read -r lpid lport <"$TMP/listener"
   bb_out=$(env -i PATH="$BB" netstat -ntpa 2>&1); bb_rc=$?
@@ -259,11 +260,11 @@ if wanted busybox && [ -x "$BB/netstat" ]; then
   esac
   if [ $po_rc -eq 2 ] && echo "$po_out" | grep -q 'not built yet'; then
     say "SKIP $label: portown's netstat mode is not on this branch yet ($(echo "$po_out" | head -n 1))"
-    record "$label" "host" SKIP $(($(now_ms) - t)) "-" "$bb_note; portown netstat mode not built yet"
+    record "$label" "$host_ver" SKIP $(($(now_ms) - t)) "-" "$bb_note; portown netstat mode not built yet"
   elif [ $po_rc -eq 0 ] && [ -n "$po_line" ]; then
-    record "$label" "host" pass $(($(now_ms) - t)) "-" "$bb_note; portown names $lpid/"
+    record "$label" "$host_ver" pass $(($(now_ms) - t)) "-" "$bb_note; portown: $(echo "$po_line" | awk '{ print $NF }')"
   else
-    record "$label" "host" FAIL $(($(now_ms) - t)) "-" "portown netstat -ntpa exit $po_rc, no line for 127.0.0.1:$lport with $lpid/"
+    record "$label" "$host_ver" FAIL $(($(now_ms) - t)) "-" "portown netstat -ntpa exit $po_rc, no line for 127.0.0.1:$lport with $lpid/"
     FAILED_TARGETS="$FAILED_TARGETS, $label"
     TOTAL_FAILED=$((TOTAL_FAILED + 1))
   fi
@@ -306,8 +307,9 @@ done <"$TMP/results"
     echo "| $label | $ver | $res | $(secs "$ms") | $tests${note:+ ($note)} |"
   done <"$TMP/results"
 } >"$CACHE/tested-on.md"
+tests_ms=$(awk -F'|' '{ s += $4 } END { print s + 0 }' "$TMP/results")
 echo
-say "whole run $(secs "$total") (the markdown table is in ${CACHE#"$ROOT"/}/tested-on.md)"
+say "whole run $(secs "$total"): suites $(secs "$tests_ms"), build, set-up and downloads $(secs $((total - tests_ms))) (the table in Markdown: ${CACHE#"$ROOT"/}/tested-on.md)"
 if [ ! -s "$TMP/results" ]; then
   say "FAILED: no target matched '$ONLY'"
   exit 1
