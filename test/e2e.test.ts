@@ -25,11 +25,17 @@ L.before(async () => {
 });
 L.after(() => stopAll());
 
+// The host may hold other sockets with the same port number on other addresses
+// or protocols (other jobs, TIME_WAIT leftovers): keep only the test's own.
+const at = (data: any[], address: string, proto?: string) =>
+  data.filter((s) => s.local && s.local.address === address && (!proto || s.proto === proto));
+
 const pidsOf = (data: any[]) => Array.from(new Set(data.flatMap((s) => s.owners.map((o: { pid: number }) => o.pid)))).sort((a: any, b: any) => a - b);
 
 L('TCP v4 listener: the listener and its accepted connection belong to the server, not the client', () => {
-  const { code, data } = portownJson([String(portOf(A))]);
-  assert.is(code, 0);
+  const r = portownJson([String(portOf(A))]);
+  assert.is(r.code, 0);
+  const data = at(r.data, '127.0.0.1', 'tcp');
   assert.ok(data.every((s) => s.local.port === portOf(A)));
   assert.equal(data.map((s) => s.proto + ' ' + s.state).sort(), ['tcp ESTABLISHED', 'tcp LISTEN']);
   assert.equal(pidsOf(data), [A.pid]);
@@ -39,45 +45,49 @@ L('TCP v4 listener: the listener and its accepted connection belong to the serve
 });
 
 L('--remote adds the client that connected to the port', () => {
-  const r = portown([String(portOf(A)), '--remote', '--pids']);
-  assert.equal([r.code, r.stdout], [0, [A.pid, H.pid].sort((a, b) => a - b).join('\n') + '\n']);
-  const { data } = portownJson([String(portOf(A)), '--remote']);
+  const all = portownJson([String(portOf(A)), '--remote']);
+  assert.is(all.code, 0);
+  const data = at(all.data, '127.0.0.1', 'tcp');
+  assert.equal(pidsOf(data), [A.pid, H.pid].sort((a, b) => a - b));
+  assert.ok(portown([String(portOf(A)), '--remote', '--pids']).stdout.split('\n').includes(String(H.pid)));
   const client = data.find((s) => s.remote.port === portOf(A));
   assert.equal(client.owners.map((o: any) => o.pid), [H.pid]);
   assert.equal([client.proto, client.state, client.local.port], ['tcp', 'ESTABLISHED', portOf(H)]);
 });
 
 L('TCP v6 on ::1', () => {
-  const { data } = portownJson([String(portOf(B))]);
+  const data = at(portownJson([String(portOf(B))]).data, '::1', 'tcp6');
   assert.equal(data.map((s) => [s.proto, s.local.address, s.state, pidsOf([s])]), [['tcp6', '::1', 'LISTEN', [B.pid]]]);
 });
 
 L('a dual-stack listener on :: is one tcp6 socket', () => {
-  const { data } = portownJson([String(portOf(C))]);
+  const data = at(portownJson([String(portOf(C))]).data, '::', 'tcp6');
   assert.equal(data.map((s) => [s.proto, s.local.address, s.state, pidsOf([s])]), [['tcp6', '::', 'LISTEN', [C.pid]]]);
 });
 
 L('UDP: bound is UNCONN; a connected socket is ESTABLISHED with its peer', () => {
-  const { data } = portownJson([String(portOf(D)) + '/udp']);
+  const data = at(portownJson([String(portOf(D)) + '/udp']).data, '127.0.0.1', 'udp');
   assert.equal(data.map((s) => [s.proto, s.state, pidsOf([s])]), [['udp', 'UNCONN', [D.pid]]]);
-  const c = portownJson([String(portOf(D, 1)) + '/udp']).data;
+  const c = at(portownJson([String(portOf(D, 1)) + '/udp']).data, '127.0.0.1', 'udp');
   assert.equal(c.map((s) => [s.proto, s.state, s.remote.port, pidsOf([s])]), [['udp', 'ESTABLISHED', 9, [D.pid]]]);
 });
 
 L('TCP and UDP on the same port, held by different processes; PORT/tcp and PORT/udp tell them apart', () => {
   const p = String(portOf(E));
-  const { data } = portownJson([p]);
+  const data = at(portownJson([p]).data, '127.0.0.1');
   assert.equal(data.map((s) => s.proto + ':' + pidsOf([s]).join()).sort(), ['tcp:' + E.pid, 'udp:' + F.pid].sort());
-  assert.is(portown([p + '/tcp', '--pids']).stdout, E.pid + '\n');
-  assert.is(portown([p + '/udp', '--pids']).stdout, F.pid + '\n');
+  assert.equal(pidsOf(at(portownJson([p + '/tcp']).data, '127.0.0.1')), [E.pid]);
+  assert.equal(pidsOf(at(portownJson([p + '/udp']).data, '127.0.0.1')), [F.pid]);
+  assert.ok(portown([p + '/tcp', '--pids']).stdout.split('\n').includes(String(E.pid)));
 });
 
 L('one listening socket shared by a parent and two forked children: all three are owners', () => {
-  const { data } = portownJson([String(portOf(G))]);
+  const data = at(portownJson([String(portOf(G))]).data, '127.0.0.1', 'tcp');
   assert.is(data.length, 1);
   assert.equal(data[0].owners.map((o: any) => o.pid), [G.pid, ...G.children].sort((a, b) => a - b));
   assert.equal(data[0].owners.map((o: any) => o.name).sort(), ['node', 'sleep', 'sleep']);
-  assert.is(portown([String(portOf(G)), '--pids']).stdout, [G.pid, ...G.children].sort((a, b) => a - b).join('\n') + '\n');
+  const listed = portown([String(portOf(G)), '--pids']).stdout.split('\n');
+  for (const pid of [G.pid, ...G.children]) assert.ok(listed.includes(String(pid)), '--pids lists ' + pid);
 });
 
 L('--pid lists every socket a process holds', () => {
@@ -109,9 +119,10 @@ L('--all adds established sockets, the client side included', () => {
 
 L('the human table names the owner on each row', () => {
   const r = portown([String(portOf(G))]);
-  const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0], /^Proto +Local Address +Remote Address +State +PID +User +Command$/);
-  assert.is(lines.length, 4);
+  const all = r.stdout.trim().split('\n');
+  assert.match(all[0], /^Proto +Local Address +Remote Address +State +PID +User +Command$/);
+  const lines = all.filter((l) => l.startsWith('tcp ') && l.includes(' 127.0.0.1:' + portOf(G) + ' '));
+  assert.is(lines.length, 3);
   for (const pid of [G.pid, ...G.children]) assert.ok(lines.some((l) => new RegExp('^tcp +127\\.0\\.0\\.1:' + portOf(G) + ' +0\\.0\\.0\\.0:\\* +LISTEN +' + pid + ' +root +(node|sleep)$').test(l)), 'row for ' + pid);
 });
 
@@ -120,10 +131,10 @@ L('as nobody: its own socket is found, root\'s shows - and one note says why', a
   const mine = await startServer([{ tcp: '127.0.0.1' }], nobody);
   try {
     const own = portownJson([String(portOf(mine))], nobody);
-    assert.equal([own.code, pidsOf(own.data)], [0, [mine.pid]]);
+    assert.equal([own.code, pidsOf(at(own.data, '127.0.0.1', 'tcp'))], [0, [mine.pid]]);
     const other = portown([String(portOf(A)), '--json'], nobody);
     assert.is(other.code, 0);
-    assert.equal(JSON.parse(other.stdout).map((s: any) => s.owners), [[], []]);
+    assert.equal(at(JSON.parse(other.stdout), '127.0.0.1', 'tcp').map((s: any) => s.owners), [[], []]);
     const lines = other.stderr.trim().split('\n');
     assert.is(lines.length, 1, other.stderr);
     assert.match(lines[0], /^portown: Not all processes could be identified: \d+ of \d+ processes \(pid [\d, .]+\) belong to other users, whose \/proc\/PID\/fd is closed to uid 65534; their sockets show '-'\. You would have to be root to see it all\.$/);
@@ -145,12 +156,14 @@ L('ss agrees on the owners of every test socket', () => {
     const want = new Set<number>();
     for (const line of ss.split('\n')) {
       const f = line.trim().split(/\s+/);
-      if (f.length < 6 || f[0] !== proto || !f[4].endsWith(':' + port)) continue;
+      const addr = l.sockets[i].address!;
+      const local = addr.includes(':') ? '[' + addr + ']:' + port : addr + ':' + port;
+      if (f.length < 6 || f[0] !== proto || (f[4] !== local && !(addr === '::' && f[4] === '*:' + port))) continue;
       for (const m of line.matchAll(/pid=(\d+)/g)) want.add(+m[1]);
     }
     assert.ok(want.has(l.pid), 'ss shows ' + proto + ' port ' + port);
     const { data } = portownJson([port + '/' + proto]);
-    const got = pidsOf(data.filter((s) => s.state === 'LISTEN' || s.state === 'UNCONN'));
+    const got = pidsOf(at(data, l.sockets[i].address!).filter((s) => s.state === 'LISTEN' || s.state === 'UNCONN'));
     assert.equal(got, Array.from(want).sort((a, b) => a - b), proto + ' port ' + port);
   }
 });
@@ -160,11 +173,13 @@ L('net-tools netstat agrees on the first holder of each listener', () => {
   const ns = spawnSync('netstat', ['-ntulp'], { encoding: 'utf8' }).stdout;
   for (const l of [A, B, C, E, G]) {
     const port = portOf(l);
-    const line = ns.split('\n').find((x) => x.startsWith('tcp') && x.split(/\s+/)[3].endsWith(':' + port));
+    const addr = l.sockets[0].address!;
+    const local = (addr === '::' ? ':::' : addr + ':') + port;
+    const line = ns.split('\n').find((x) => x.startsWith('tcp') && x.split(/\s+/)[3] === local);
     assert.ok(line, 'netstat shows port ' + port);
     const first = +line!.trim().split(/\s+/)[6].split('/')[0];
     const { data } = portownJson([String(port) + '/tcp']);
-    const listen = data.find((s) => s.state === 'LISTEN');
+    const listen = at(data, l.sockets[0].address!).find((s) => s.state === 'LISTEN');
     assert.is(listen.owners[0].pid, first, 'port ' + port);
   }
 });

@@ -32,7 +32,7 @@ export function startServer(steps: object[], opts: { uid?: number; gid?: number 
     });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error('server did not start: ' + err)); }, 15000);
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error('server did not start in 60 s: ' + err)); }, 60000);
     proc.stderr!.on('data', (d) => { err += d; });
     proc.stdout!.on('data', (d) => {
       out += d;
