@@ -1,11 +1,12 @@
 // Command-line parsing for the main command. Pure: takes argv and the
 // environment, returns options or throws UsageError with the one line to print.
 import { ByteOrder, parseByteOrder } from './endian';
+import { ProtoSet } from './types';
 import { quoteText } from './escape';
 
 export class UsageError extends Error {}
 
-export interface Options {
+export interface Options extends ProtoSet {
   action: 'query' | 'help' | 'version';
   /** 0 when no PORT was given. */
   port: number;
@@ -21,12 +22,6 @@ export interface Options {
   threads: boolean;
   proc: string;
   byteOrder: ByteOrder | null;
-  tcp: boolean;
-  udp: boolean;
-  raw: boolean;
-  unix: boolean;
-  v4: boolean;
-  v6: boolean;
 }
 
 export const PID_MAX = 4194304; // PID_MAX_LIMIT on 64-bit kernels

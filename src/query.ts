@@ -10,16 +10,9 @@ import { IpRow, rowRemoteIsAny, scanIpTable } from './net_ip_socket';
 import { scanUnixTable, UnixRow } from './net_unix';
 import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats } from './owners';
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from './states';
-import { InetProto, SocketRecord, TableReport } from './types';
+import { InetProto, ProtoSet, SocketRecord, TableReport } from './types';
 
-export interface ProtoSet {
-  tcp: boolean;
-  udp: boolean;
-  raw: boolean;
-  unix: boolean;
-  v4: boolean;
-  v6: boolean;
-}
+export { ProtoSet };
 
 export type Mode = 'listening' | 'all' | 'port' | 'pid';
 

@@ -3,6 +3,16 @@
 // formatter escapes them (src/escape.ts) before they reach a terminal.
 import { ByteOrder } from './endian';
 
+/** Which tables a query reads: protocols and address families. */
+export interface ProtoSet {
+  tcp: boolean;
+  udp: boolean;
+  raw: boolean;
+  unix: boolean;
+  v4: boolean;
+  v6: boolean;
+}
+
 export type InetProto = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'raw' | 'raw6';
 export type Proto = InetProto | 'unix';
 
