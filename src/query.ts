@@ -12,7 +12,7 @@ import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats } from '
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from './states';
 import { InetProto, ProtoSet, SocketRecord, TableReport } from './types';
 
-export { ProtoSet };
+export type { ProtoSet };
 
 export type Mode = 'listening' | 'all' | 'port' | 'pid';
 
