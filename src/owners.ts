@@ -11,7 +11,7 @@
 // or the process exited in between, and its matches are dropped rather than
 // pairing one process's name with another's fd.
 import * as fs from 'fs';
-import { listNumeric, readCmdline, readComm, readStartTime, readStatus } from './proc_pid';
+import { listNumeric, readCmdlineArgv0, readComm, readStartTime, readStatus } from './proc_pid';
 import { Owner, ProcInfo } from './types';
 import { InodeOwners, MapCollector, newCollector, OwnerCollector } from './owner_index';
 
@@ -172,11 +172,12 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
   const status = readStatus(dir);
   const comm = readComm(dir);
   if (!status && !comm) return null;
-  const cmdline = readCmdline(dir);
+  const cmd = readCmdlineArgv0(dir);
   return {
     pid,
     name: comm || (status && status.name) || Buffer.alloc(0),
-    cmdline: cmdline || Buffer.alloc(0),
+    cmdline: cmd ? cmd.cmdline : Buffer.alloc(0),
+    argv0Len: cmd ? cmd.argv0Len : 0,
     uid: status ? status.uid : -1,
   };
 }

@@ -55,9 +55,16 @@ export const CMDLINE_MAX = 4096;
 
 /** cmdline, at most CMDLINE_MAX bytes, NULs turned into spaces, trailing ones dropped. */
 export function readCmdline(dir: string): Buffer | null {
+  const c = readCmdlineArgv0(dir);
+  return c && c.cmdline;
+}
+
+/** readCmdline, plus where argv[0] ends (netstat -p names a process by argv[0]). */
+export function readCmdlineArgv0(dir: string): { cmdline: Buffer; argv0Len: number } | null {
   const b = readSmall(dir + '/cmdline', CMDLINE_MAX);
   if (!b) return null;
-  return cleanCmdline(b);
+  const nul = b.indexOf(0);
+  return { argv0Len: nul < 0 ? b.length : nul, cmdline: cleanCmdline(b) };
 }
 
 export function cleanCmdline(b: Buffer): Buffer {

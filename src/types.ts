@@ -28,6 +28,8 @@ export interface ProcInfo {
   name: Buffer;
   /** cmdline, bounded, NULs turned into spaces, raw. Empty for kernel threads. */
   cmdline: Buffer;
+  /** Length of argv[0] at the start of cmdline (the bytes before its first NUL). */
+  argv0Len: number;
   /** Effective uid from status, or -1 when unreadable. */
   uid: number;
 }

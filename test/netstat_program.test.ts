@@ -1,9 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as path from 'path';
-import { FIXTURES } from './helpers/cli';
 import { argv0Name, ProgramNames, programText } from '../src/netstat/program';
 import { Owner } from '../src/types';
+import { cleanCmdline } from '../src/proc_pid';
 
 const P = suite('netstat program column');
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -26,14 +25,19 @@ P('PID/name is cut to 19 bytes and bytes outside printable ASCII become "."', ()
   assert.is(programText(9, b('')), '9/');
 });
 
-P('the first holder names the socket; no holder is "-"; a vanished process falls back to its scanned cmdline', () => {
-  const names = new ProgramNames(path.join(FIXTURES, 'netstat-long-ipv6'), false);
-  const owner = (pid: number, cmdline: string): Owner => ({ proc: { pid, name: b('x'), cmdline: b(cmdline), uid: 0 }, tid: 0, threadName: null, fd: 3, fds: [3] });
-  assert.is(names.of([owner(100, 'ignored'), owner(101, 'ignored')]), '100/nginx');
-  assert.is(names.of([owner(200, 'ignored')]), '200/sshd: alice@pts');
+P('the first holder names the socket by argv[0] of the cmdline the scan read; no holder is "-"', () => {
+  const names = new ProgramNames(false);
+  // As the owner scan leaves it: NULs turned into spaces, argv0Len where the first NUL was.
+  const owner = (pid: number, raw: string): Owner => {
+    const nul = raw.indexOf('\0');
+    const proc = { pid, name: b('x'), cmdline: cleanCmdline(b(raw)), argv0Len: nul < 0 ? raw.length : nul, uid: 0 };
+    return { proc, tid: 0, threadName: null, fd: 3, fds: [3] };
+  };
+  assert.is(names.of([owner(100, '/usr/sbin/nginx\0-g\0daemon off;\0'), owner(101, 'nginx: worker process\0')]), '100/nginx');
+  assert.is(names.of([owner(200, 'sshd: alice@pts/0\0')]), '200/sshd: alice@pts');
   assert.is(names.of([]), '-');
   assert.is(names.of(undefined), '-');
-  assert.is(names.of([owner(99999, '/usr/bin/gone --flag')]), '99999/gone');
+  assert.is(names.of([owner(99999, '/usr/bin/gone\0--flag\0')]), '99999/gone');
 });
 
 P.run();

@@ -4,7 +4,7 @@ import { MapCollector, newCollector, OwnerIndex, InodeOwners } from '../src/owne
 import { Match } from '../src/owners';
 import { ProcInfo } from '../src/types';
 
-const proc = (pid: number): ProcInfo => ({ pid, name: Buffer.from('p' + pid), cmdline: Buffer.from('p' + pid + ' -x'), uid: 1000 });
+const proc = (pid: number): ProcInfo => ({ pid, name: Buffer.from('p' + pid), cmdline: Buffer.from('p' + pid + ' -x'), argv0Len: String(pid).length + 1, uid: 1000 });
 const m = (fd: number, inode: string, tid = 0): Match => ({ tid, fd, inode });
 const noThreads = new Map<number, Buffer | null>();
 

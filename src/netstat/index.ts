@@ -90,7 +90,7 @@ function listSockets(r: Run): TableReport[] {
     }
     for (const line of privilegeWarning(owners, io.euid, busybox)) io.error(line);
   }
-  const programs = new ProgramNames(root, busybox);
+  const programs = new ProgramNames(busybox);
   const byInode = owners ? owners.byInode : null;
   const c = context(r, (inode) => programs.of(inode !== '0' && byInode ? byInode.get(inode) : undefined));
   const order = o.byteOrder || hostByteOrder();

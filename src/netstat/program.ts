@@ -8,7 +8,6 @@
 // buffer), and every byte outside printable ASCII becomes '.' (net-tools' fix
 // for CVE-2024-58251). A kernel thread (empty cmdline) gives "PID/".
 import { dotUnprintable } from '../escape';
-import { readSmall } from '../proc_pid';
 import { Owner } from '../types';
 
 export const PROGNAME_MAX = 19;
@@ -30,27 +29,19 @@ export function programText(pid: number, name: Uint8Array): string {
   return dotUnprintable(all, 0, Math.min(all.length, PROGNAME_MAX));
 }
 
-/** Names the first holder of each socket; one cmdline read per process per listing. */
+/** Names the first holder of each socket, from the cmdline the owner scan already read. */
 export class ProgramNames {
   private cache = new Map<number, string>();
 
-  constructor(private root: string, private busybox: boolean) {}
+  constructor(private busybox: boolean) {}
 
   of(owners: Owner[] | undefined): string {
     if (!owners || owners.length === 0) return '-';
     const p = owners[0].proc;
     let s = this.cache.get(p.pid);
     if (s === undefined) {
-      // The owner scan turns cmdline's NULs into spaces; argv[0] needs them.
-      // If the process has gone since, its scanned cmdline up to a blank is the best we have.
-      const raw = readSmall(this.root + '/' + p.pid + '/cmdline', CMDLINE_READ);
-      let cmd: Uint8Array;
-      if (raw) cmd = raw;
-      else {
-        const sp = p.cmdline.indexOf(0x20);
-        cmd = sp < 0 ? p.cmdline : p.cmdline.subarray(0, sp);
-      }
-      s = programText(p.pid, argv0Name(cmd, this.busybox));
+      // net-tools reads the first 511 bytes of cmdline; argv[0] is what precedes its first NUL.
+      s = programText(p.pid, argv0Name(p.cmdline.subarray(0, Math.min(p.argv0Len, CMDLINE_READ)), this.busybox));
       this.cache.set(p.pid, s);
     }
     return s;
