@@ -10,8 +10,7 @@
 import { fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, ascii } from '../bytes';
 import { ByteOrder } from '../endian';
 import { decodeAddress, formatIPv4 } from '../inet';
-import { readLines } from '../linereader';
-import { newTableReport } from '../net_ip_socket';
+import { countMalformed, newTableReport, readTable } from '../net_ip_socket';
 import { TableReport } from '../types';
 import { lpad, pad } from './format';
 import { Names } from './names';
@@ -120,32 +119,20 @@ export function parseRouteLine(buf: Uint8Array, start: number, end: number, layo
  * A missing file sets report.missing; other errors are thrown.
  */
 export function scanRoutes(root: string, order: ByteOrder, onRoute: (r: Route) => void): TableReport {
-  const path = root + '/net/route';
-  const report = newTableReport(path);
+  const report = newTableReport(root + '/net/route');
   let layout: RouteLayout | null = null;
-  try {
-    const stats = readLines(path, (buf, start, end, lineNo) => {
-      if (skipBlanks(buf, start, end) === end) return;
-      if (layout === null) {
-        layout = parseRouteHeader(buf, start, end);
-        if (layout !== null) return;
-        layout = defaultLayout();
-      }
-      const r = parseRouteLine(buf, start, end, layout, order);
-      if (!r) {
-        report.malformed++;
-        if (report.firstMalformedLine === 0) report.firstMalformedLine = lineNo;
-        return;
-      }
-      report.rows++;
-      onRoute(r);
-    });
-    report.longLines = stats.longLines;
-    report.firstLongLine = stats.firstLongLine;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') report.missing = true;
-    else throw e;
-  }
+  readTable(report, (buf, start, end, lineNo) => {
+    if (skipBlanks(buf, start, end) === end) return;
+    if (layout === null) {
+      layout = parseRouteHeader(buf, start, end);
+      if (layout !== null) return;
+      layout = defaultLayout();
+    }
+    const r = parseRouteLine(buf, start, end, layout, order);
+    if (!r) return countMalformed(report, lineNo);
+    report.rows++;
+    onRoute(r);
+  });
   return report;
 }
 
