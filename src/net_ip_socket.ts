@@ -9,7 +9,7 @@
 import { COLON, fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank } from './bytes';
 import { ByteOrder } from './endian';
 import { decodeAddress, formatIPv4, formatIPv6 } from './inet';
-import { LineHandler, readLines } from './linereader';
+import { LineHandler, LineStats, readLines, readLinesAsync } from './linereader';
 import { datagramStateName, tcpStateName } from './states';
 import { InetProto, InetSocket, TableReport } from './types';
 
@@ -191,14 +191,35 @@ export function countMalformed(report: TableReport, lineNo: number) {
  */
 export function readTable(report: TableReport, onLine: LineHandler, after?: () => void) {
   try {
-    const stats = readLines(report.path, onLine);
-    if (after) after();
-    report.longLines = stats.longLines;
-    report.firstLongLine = stats.firstLongLine;
+    tableRead(report, readLines(report.path, onLine), after);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') report.missing = true;
-    else throw e;
+    if (!tableMissing(report, e as NodeJS.ErrnoException)) throw e;
   }
+}
+
+/**
+ * readTable on libuv's thread pool (readLinesAsync): the lines are handed
+ * over on the main thread as pages come in. done gets the errors readTable
+ * would throw.
+ */
+export function readTableAsync(report: TableReport, onLine: LineHandler, after: (() => void) | undefined, done: (err: Error | null) => void) {
+  readLinesAsync(report.path, onLine, (err, stats) => {
+    if (err) return done(tableMissing(report, err) ? null : err);
+    tableRead(report, stats as LineStats, after);
+    done(null);
+  });
+}
+
+function tableRead(report: TableReport, stats: LineStats, after?: () => void) {
+  if (after) after();
+  report.longLines = stats.longLines;
+  report.firstLongLine = stats.firstLongLine;
+}
+
+function tableMissing(report: TableReport, e: NodeJS.ErrnoException): boolean {
+  if (e.code !== 'ENOENT') return false;
+  report.missing = true;
+  return true;
 }
 
 /** Remembers recent row keys to drop rows a chunked read showed twice. Bounded. */
@@ -256,11 +277,23 @@ export function scanIpTable(
   onRow: (s: InetSocket) => void,
   dedupLimit: number = DEDUP_WINDOW,
 ): TableReport {
-  const path = root + '/net/' + proto;
-  const report = newTableReport(path);
+  const report = newTableReport(root + '/net/' + proto);
+  readTable(report, ipTableLines(report, proto, order, want, onRow, dedupLimit));
+  return report;
+}
+
+/** The line handler of scanIpTable, for readTable or readTableAsync: counts into report. */
+export function ipTableLines(
+  report: TableReport,
+  proto: InetProto,
+  order: ByteOrder,
+  want: (buf: Buffer, row: IpRow) => boolean,
+  onRow: (s: InetSocket) => void,
+  dedupLimit: number = DEDUP_WINDOW,
+): LineHandler {
   const row = newIpRow(proto.endsWith('6') ? 4 : 1);
   const recent = new RecentKeys(dedupLimit);
-  readTable(report, (buf, start, end, lineNo) => {
+  return (buf, start, end, lineNo) => {
     if (!parseIpSocketLine(buf, start, end, row)) {
       if (skipBlanks(buf, start, end) === end || isHeaderLine(buf, start, end)) return;
       countMalformed(report, lineNo);
@@ -273,6 +306,5 @@ export function scanIpTable(
       return;
     }
     onRow(toInetSocket(buf, row, proto, order));
-  });
-  return report;
+  };
 }

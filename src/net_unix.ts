@@ -8,6 +8,7 @@
 // that is not a row, right after a row with a path, continues that path.
 import { COLON, fieldEnd, isDigits, parseDec, parseHex, skipBlanks, ascii } from './bytes';
 import { countMalformed, newTableReport, readTable } from './net_ip_socket';
+import type { LineHandler } from './linereader';
 import { unixStateName, unixTypeName } from './states';
 import { TableReport, UnixSocket } from './types';
 
@@ -96,6 +97,17 @@ export function scanUnixTable(
   onRow: (s: UnixSocket) => void,
 ): TableReport {
   const report = newTableReport(root + '/net/unix');
+  const lines = unixTableLines(report, want, onRow);
+  readTable(report, lines.onLine, lines.after);
+  return report;
+}
+
+/** The line handler of scanUnixTable (and what to call after the last line), for readTable or readTableAsync. */
+export function unixTableLines(
+  report: TableReport,
+  want: (buf: Buffer, row: UnixRow) => boolean,
+  onRow: (s: UnixSocket) => void,
+): { onLine: LineHandler; after: () => void } {
   const row = newUnixRow();
   let pending: UnixSocket | null = null; // a wanted row whose path may continue
   let lastHadPath = false; // the previous row (wanted or not) had a path
@@ -103,7 +115,7 @@ export function scanUnixTable(
     if (pending) onRow(pending);
     pending = null;
   };
-  readTable(report, (buf, start, end, lineNo) => {
+  const onLine: LineHandler = (buf, start, end, lineNo) => {
     if (parseUnixLine(buf, start, end, row)) {
       flush();
       report.rows++;
@@ -121,6 +133,6 @@ export function scanUnixTable(
     }
     if (skipBlanks(buf, start, end) === end) return;
     countMalformed(report, lineNo);
-  }, flush);
-  return report;
+  };
+  return { onLine, after: flush };
 }
