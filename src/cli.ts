@@ -11,7 +11,7 @@ import { HELP } from './help';
 import { Io } from './io';
 import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
 import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, syncScanner } from './query';
-import { listProcesses } from './owners';
+import { listProcesses, ScanOptions } from './owners';
 import { DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
 import { runNetstat } from './netstat/index';
 import { SocketRecord } from './types';
@@ -131,28 +131,37 @@ function isListening(s: SocketRecord): boolean {
 
 
 /**
- * From this many processes on, the scan with the thread pool listing fd
- * directories ahead (owners_async.ts) is used; below it, the synchronous one.
- * Measured with scripts/bench.js on 2 shared cores (notes/perf-README.md):
- * at 50 and 500 processes the async scan costs 5-10% more CPU and never won
- * on wall time, so it is kept for hosts well past that, where the readdirs it
- * moves to the other core add up (the large bench checks that choice).
- * PORTOWN_SCAN=sync|async forces one, for the benchmark and the tests.
+ * From this many processes on, the scan on the thread pool (owners_async.ts)
+ * is used, and a selective query reads its tables on the pool meanwhile
+ * (query.ts, pipelined); below it, the synchronous scan after the tables.
+ * Measured with scripts/bench.js (see the README's Benchmarks).
+ * PORTOWN_SCAN=sync|async|pipe forces one: async is the pool scan without
+ * the pipelined tables, pipe with them (for selective queries), for the
+ * benchmark and the tests.
  */
 const ASYNC_MIN_PROCESSES = 1000;
 
-export function chooseScanner(env: string | undefined): Scanner {
-  // "async:AHEAD:POOLLINKS:SLICE" also sets the tuning, for the benchmark.
+export interface ScanPlan {
+  scanner: Scanner;
+  /** Read a selective query's tables on the pool during the scan (runQuery's pipelined). */
+  pipelined: boolean;
+}
+
+export function chooseScan(env: string | undefined, root: string, q: Query): ScanPlan {
+  // "async:AHEAD:POOLLINKS:SLICE" (or pipe:...) also sets the tuning, for the benchmark.
   const f = (env || '').split(':');
   const forced = f[0];
   const tuning = f.length === 4 ? { ahead: +f[1], poolLinks: +f[2], slice: +f[3] } : DEFAULT_TUNING;
-  return (opts, done) => {
-    if (forced === 'sync' || (forced !== 'async' && opts.onlyPid !== undefined)) return syncScanner(opts, done);
-    const pids = opts.onlyPid !== undefined ? undefined : listProcesses(opts.root);
-    const withPids = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, pids };
-    if (forced === 'async' || (pids && pids.length >= ASYNC_MIN_PROCESSES)) scanOwnersAsync(withPids, done, tuning);
+  if (forced === 'sync' || q.mode === 'pid') return { scanner: syncScanner, pipelined: false };
+  const pids = listProcesses(root);
+  const big = forced === 'async' || forced === 'pipe' || (forced !== 'sync' && pids.length >= ASYNC_MIN_PROCESSES);
+  const scanner: Scanner = (opts, done) => {
+    const withPids: ScanOptions = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, links: opts.links, slice: opts.slice, pids };
+    if (big) scanOwnersAsync(withPids, done, tuning);
     else syncScanner(withPids, done);
   };
+  const selective = q.mode === 'port' || q.mode === 'listening';
+  return { scanner, pipelined: big && selective && forced !== 'async' };
 }
 
 /** How the procfs at root is mounted (hidepid), from our own mountinfo; null when not a procfs mount point. */
@@ -170,7 +179,7 @@ function groupIds(): number[] {
   return g;
 }
 
-function runMain(o: Options, io: Io, scanner: Scanner, done: (code: number) => void) {
+function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: number) => void) {
   const q = buildQuery(o);
   const bad = checkProcRoot(q.root);
   if (bad) {
@@ -207,7 +216,13 @@ function runMain(o: Options, io: Io, scanner: Scanner, done: (code: number) => v
   };
 
   if (json) json.open();
+  const cannotRead = (e: unknown) => {
+    const err = e as NodeJS.ErrnoException;
+    io.error('portown: cannot read ' + (err.path || q.root) + ': ' + errnoText(e));
+    done(EXIT_USAGE);
+  };
   const finish = (r: QueryResult) => {
+    if (r.error) return cannotRead(r.error);
     if (r.noTables) {
       io.error('portown: no /proc/net tables under ' + quoteText(q.root) + ' (net/tcp, net/udp, ...): is it a /proc tree?');
       return done(EXIT_USAGE);
@@ -232,12 +247,11 @@ function runMain(o: Options, io: Io, scanner: Scanner, done: (code: number) => v
     done(shown > 0 ? EXIT_FOUND : EXIT_NONE);
   };
   try {
-    runQuery(q, sink, finish, scanner);
+    const plan = chooseScan(scanEnv, q.root, q);
+    runQuery(q, sink, finish, plan.scanner, plan.pipelined);
   } catch (e) {
     if (e instanceof PipeClosed) throw e;
-    const err = e as NodeJS.ErrnoException;
-    io.error('portown: cannot read ' + (err.path || q.root) + ': ' + errnoText(e));
-    done(EXIT_USAGE);
+    cannotRead(e);
   }
 }
 
@@ -267,6 +281,12 @@ export function main(): void {
     exit(EXIT_USAGE);
   };
   process.on('uncaughtException', fail);
+  // One thread in libuv's pool, not four: the pool only lists fd directories
+  // and reads tables ahead of the main thread, one request at a time, and on
+  // a two-core board four threads took turns with the main thread instead of
+  // running beside it (measured: README, Benchmarks). libuv reads this when it
+  // first uses the pool, which is after this line; a value the user set stays.
+  if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = '1';
   try {
     const args = process.argv.slice(2);
     const env = process.env;
@@ -290,7 +310,7 @@ export function main(): void {
       io.write('portown ' + __PORTOWN_VERSION__ + '\n');
       return exit(0);
     }
-    runMain(o, io, chooseScanner(env.PORTOWN_SCAN), exit);
+    runMain(o, io, env.PORTOWN_SCAN, exit);
   } catch (e) {
     fail(e);
   }

@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import { listNumeric, readCmdlineArgv0, readComm, readStartTime, readStatus } from './proc_pid';
 import { Owner, ProcInfo } from './types';
 import { InodeOwners, MapCollector, newCollector, OwnerCollector } from './owner_index';
+import type { SocketLinks } from './socket_links';
 
 export interface ScanOptions {
   root: string;
@@ -27,6 +28,14 @@ export interface ScanOptions {
   pids?: number[];
   /** Set by the scans (root made absolute): read links relative to their fd directory (see fdDirPrefix). */
   chdir?: boolean;
+  /** The async scan's slice (links the main thread reads before it lets callbacks in), asked before each slice; 0 for its own. */
+  slice?: () => number;
+  /**
+   * Keep every socket link here, unnamed, instead of naming holders as the
+   * scan goes (wanted must be null): the caller names the ones it wants
+   * later with links.owners(). The async scan only.
+   */
+  links?: SocketLinks;
 }
 
 export interface ScanStats {
@@ -129,7 +138,7 @@ export function beginChdir(opts: ScanOptions): { opts: ScanOptions; cwd: string 
   } catch (e) {
     return { opts, cwd: null };
   }
-  return { opts: { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, pids: opts.pids, chdir: true }, cwd };
+  return { opts: { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, pids: opts.pids, chdir: true, links: opts.links }, cwd };
 }
 
 export function endChdir(cwd: string | null): void {
@@ -141,10 +150,15 @@ export function endChdir(cwd: string | null): void {
   }
 }
 
-/** Reads the links of one listed fd directory (prefix ends in '/'); returns what scanFdDir returns. */
-export function readFdLinks(prefix: string, names: string[], tid: number, wanted: Set<string> | null, out: Match[]): number {
+/**
+ * Reads the links names[from..to) of one listed fd directory (prefix ends in
+ * '/' or is ''); returns the number read, or DENIED when a link was refused
+ * and nothing matched (out is the process's matches so far).
+ */
+export function readFdLinks(prefix: string, names: string[], tid: number, wanted: Set<string> | null, out: Match[],
+  from: number = 0, to: number = names.length): number {
   let denied = false;
-  for (let i = 0; i < names.length; i++) {
+  for (let i = from; i < to; i++) {
     let link: string;
     try {
       link = fs.readlinkSync(prefix + names[i]);
@@ -160,7 +174,7 @@ export function readFdLinks(prefix: string, names: string[], tid: number, wanted
     if (!(fd >= 0)) continue;
     out.push({ tid, fd, inode });
   }
-  return denied && out.length === 0 ? DENIED : names.length;
+  return denied && out.length === 0 ? DENIED : to - from;
 }
 
 function byTidFd(a: Match, b: Match): number {
@@ -220,27 +234,38 @@ export function addResult(acc: number, r: number): number {
 }
 
 /**
- * The end of one process's scan, shared by the sync and async scanners:
- * counts it (visited, vanished, denied), and when it has matches reads its
- * name and cmdline, checks its starttime again (pid reuse) and adds its owners.
- * `result` is the links read, or DENIED / GONE.
+ * Counts one scanned process (visited, vanished, denied, links read); true
+ * when its matches may be used. `result` is the links read, or DENIED / GONE;
+ * t0 its starttime before the scan, or -1 when not read.
  */
-export function finishProcess(dir: string, pid: number, t0: number, result: number, matches: Match[], threads: boolean,
-  out: OwnerCollector, stats: ScanStats): boolean {
+export function countProcess(dir: string, pid: number, t0: number, result: number, stats: ScanStats): boolean {
   if (result === GONE) {
     // Distinguish a vanished process from a directory that never had fds.
-    if (t0 < 0 && !exists(dir)) { stats.vanished++; return false; }
-    stats.processes++;
-    return true;
+    if (t0 < 0 && !exists(dir)) stats.vanished++;
+    else stats.processes++;
+    return false;
   }
   stats.processes++;
   if (result === DENIED || result === DIR_DENIED) {
     stats.denied++;
     if (result === DIR_DENIED) stats.dirDenied++;
     if (stats.deniedPids.length < 8) stats.deniedPids.push(pid);
-    return true;
+    return false;
   }
   stats.links += result;
+  return true;
+}
+
+/**
+ * The end of one process's scan, shared by the sync and async scanners:
+ * counts it (countProcess), and when it has matches reads its name and
+ * cmdline, checks its starttime again (pid reuse) and adds its owners.
+ * Returns false when the process was gone before its fds were read.
+ */
+export function finishProcess(dir: string, pid: number, t0: number, result: number, matches: Match[], threads: boolean,
+  out: OwnerCollector, stats: ScanStats): boolean {
+  const vanished = stats.vanished;
+  if (!countProcess(dir, pid, t0, result, stats)) return stats.vanished === vanished;
   if (matches.length === 0) return true;
   const info = readProcInfo(dir, pid);
   const threadNames = new Map<number, Buffer | null>();

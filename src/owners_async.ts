@@ -19,7 +19,7 @@
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
 // as the sync scan makes them, whatever order the processes finish in.
 import * as fs from 'fs';
-import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, finishProcess, listProcesses, listTids, newScanStats, readFdLinks, reuseCheck, socketInode } from './owners';
+import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, countProcess, finishProcess, listProcesses, listTids, newScanStats, readFdLinks, reuseCheck, socketInode } from './owners';
 import { newCollector } from './owner_index';
 
 export interface AsyncTuning {
@@ -77,7 +77,9 @@ function isDenied(err: NodeJS.ErrnoException): boolean {
 export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => void, tuning: AsyncTuning = DEFAULT_TUNING): void {
   const out = newCollector(given.wanted, given.threads);
   const stats = newScanStats();
-  const wanted = given.wanted;
+  // With links, every socket link is kept unnamed (socket_links.ts): no starttime per process, no names.
+  const links = given.links || null;
+  const wanted = links ? null : given.wanted;
   const pids = given.onlyPid !== undefined ? [given.onlyPid] : given.pids || listProcesses(given.root);
   // The main thread reads links from inside each fd directory; the pool's paths are absolute.
   const { opts, cwd } = beginChdir(given);
@@ -91,13 +93,17 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
   let head = 0;
   let poolBusy = 0;
   const free: Slot[] = [];
+  /** The directory the main thread read links in last, and their prefix there. */
+  let inDir: FdDir | null = null;
+  let inPrefix = '';
 
   const dirDone = (d: FdDir, r: number) => {
     const job = d.job;
     job.result = addResult(job.result, r);
     if (--job.dirsLeft > 0) return;
     jobsOpen--;
-    finishProcess(job.dir, job.pid, job.t0, job.result, job.matches, opts.threads, out, stats);
+    if (!links) finishProcess(job.dir, job.pid, job.t0, job.result, job.matches, opts.threads, out, stats);
+    else if (countProcess(job.dir, job.pid, job.t0, job.result, stats) && job.matches.length > 0) links.add(job.pid, job.matches);
   };
 
   const schedule = () => {
@@ -122,7 +128,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     while (cursor < pids.length && listing + ready.length - head < tuning.ahead) {
       const pid = pids[cursor++];
       const dir = opts.root + '/' + pid;
-      const job: Job = { pid, dir, t0: reuseCheck.startTime(dir), result: GONE, dirsLeft: 0, matches: [] };
+      const job: Job = { pid, dir, t0: links ? -1 : reuseCheck.startTime(dir), result: GONE, dirsLeft: 0, matches: [] };
       const tids = opts.threads ? listTids(dir) : null;
       jobsOpen++;
       const list = (tid: number, path: string) => {
@@ -190,26 +196,28 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     scheduled = false;
     startJobs();
     fillPool();
-    let budget = tuning.slice;
+    let budget = (given.slice && given.slice()) || tuning.slice;
     while (head < ready.length && budget > 0) {
-      const d = ready[head++];
-      if (d.next === 0 && d.answered === 0) {
-        // The whole directory on this thread: exactly the sync scan's loop.
-        d.next = d.names.length;
-        budget -= d.names.length;
-        dirDone(d, readFdLinks(fdDirPrefix(d.path, !!opts.chdir), d.names, d.tid, wanted, d.job.matches));
-        d.names = NO_NAMES;
-      } else if (d.next < d.names.length) {
-        // The pool took some: read the rest here, one by one, with the same accounting.
-        const rest = d.names.slice(d.next);
-        if (readFdLinks(fdDirPrefix(d.path, !!opts.chdir), rest, d.tid, wanted, d.job.matches) === DENIED) d.denied = true;
-        budget -= rest.length;
-        d.next = d.names.length;
-        d.answered += rest.length;
-        if (d.busy === 0) {
-          dirDone(d, d.denied && d.job.matches.length === 0 ? DENIED : d.names.length);
-          d.names = NO_NAMES;
+      // The oldest listed directory, from where the main thread (or the pool) left it, up to the budget.
+      const d = ready[head];
+      const from = d.next;
+      const to = Math.min(d.names.length, from + budget);
+      if (to > from) {
+        // A directory read over several slices is entered once (fdDirPrefix may chdir into it).
+        if (d !== inDir) {
+          inDir = d;
+          inPrefix = fdDirPrefix(d.path, !!opts.chdir);
         }
+        if (readFdLinks(inPrefix, d.names, d.tid, wanted, d.job.matches, from, to) === DENIED) d.denied = true;
+        d.next = to;
+        d.answered += to - from;
+        budget -= to - from;
+      }
+      if (d.next < d.names.length) break;
+      head++;
+      if (d.busy === 0) {
+        dirDone(d, d.denied && d.job.matches.length === 0 ? DENIED : d.names.length);
+        d.names = NO_NAMES;
       }
       startJobs();
     }

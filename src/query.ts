@@ -4,11 +4,18 @@
 //    build objects only for matching rows, then scan fds for just their inodes;
 //  - full (--all, netstat mode): scan fds first, keeping every socket link,
 //    then stream the tables and hand each row out as soon as it is read, so a
-//    million-row table never sits in memory.
+//    million-row table never sits in memory;
+//  - selective, pipelined (a busy host, with the thread-pool scan): the scan
+//    keeps every socket link unnamed (socket_links.ts) while the tables are
+//    read on the pool, so the kernel's work on the tables runs on the other
+//    core; then only the holders of the matching rows are named.
 import { ByteOrder } from './endian';
-import { IpRow, rowRemoteIsAny, scanIpTable } from './net_ip_socket';
-import { scanUnixTable, UnixRow } from './net_unix';
-import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats } from './owners';
+import { IpRow, ipTableLines, newTableReport, readTableAsync, rowRemoteIsAny, scanIpTable } from './net_ip_socket';
+import { scanUnixTable, UnixRow, unixTableLines } from './net_unix';
+import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from './owners';
+import { readComm } from './proc_pid';
+import { SocketLinks } from './socket_links';
+import type { LineHandler } from './linereader';
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from './states';
 import { InetProto, ProtoSet, SocketRecord, TableReport } from './types';
 
@@ -39,6 +46,8 @@ export interface QueryResult {
   noTables: boolean;
   /** For mode 'pid': false when the process does not exist. */
   pidFound: boolean;
+  /** A table that could not be read (not a missing one), from a pipelined query; nothing was handed to the sink. */
+  error?: NodeJS.ErrnoException;
 }
 
 export type Sink = (s: SocketRecord) => void;
@@ -94,7 +103,7 @@ export const syncScanner: Scanner = (opts, done) => done(scanOwnersSync(opts));
  * then calls done. Table read errors other than a missing file are thrown
  * (synchronously, or from inside the scanner's callback).
  */
-export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner): void {
+export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner, pipelined: boolean = false): void {
   const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true };
   const tables = inetTables(q.protos);
   const emit = (s: SocketRecord) => {
@@ -128,6 +137,7 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
     });
     return;
   }
+  if (pipelined) return runPipelined(q, result, emit, finish, scanner);
   // Selective: matching rows first, then the fds of just those inodes.
   const rows: SocketRecord[] = [];
   for (const proto of tables) {
@@ -147,6 +157,65 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
     result.scan = owners.stats;
     for (const s of rows) attach(s, owners);
     output();
+  });
+}
+
+/** While the tables are read on the pool, the scan lets their pages in every this many links (each page is ~27 rows). */
+const SLICE_WHILE_READING = 24;
+
+/**
+ * A selective query with the tables read on the thread pool while the scan
+ * (which must honour ScanOptions.links: the async one) reads fd links. Rows
+ * come out in the same order, with the same owners, as the plain selective
+ * query gives; only the pid-reuse check differs (socket_links.ts).
+ */
+function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, scanner: Scanner) {
+  const rows: SocketRecord[] = [];
+  const push = (s: SocketRecord) => { rows.push(s); };
+  const reads: { report: TableReport; onLine: LineHandler; after?: () => void }[] = [];
+  for (const proto of inetTables(q.protos)) {
+    const report = newTableReport(q.root + '/net/' + proto);
+    reads.push({ report, onLine: ipTableLines(report, proto, q.byteOrder, inetFilter(q, proto), push) });
+  }
+  if (q.protos.unix && q.mode === 'listening') {
+    const report = newTableReport(q.root + '/net/unix');
+    const lines = unixTableLines(report, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, push);
+    reads.push({ report, onLine: lines.onLine, after: lines.after });
+  }
+  for (const r of reads) result.tables.push(r.report);
+  const links = new SocketLinks();
+  let reading = true;
+  let open = 2;
+  const joined = () => {
+    if (--open > 0) return;
+    if (result.error) return done();
+    const wanted = new Set<string>();
+    for (const s of rows) if (s.inode !== '0') wanted.add(s.inode);
+    if (wanted.size > 0) {
+      const owners: OwnerMap = { byInode: links.owners(q.root, wanted, q.threads, result.scan, readProcInfo, readComm), stats: result.scan };
+      for (const s of rows) attach(s, owners);
+    }
+    for (const s of rows) emit(s);
+    finish();
+  };
+  const done = () => {
+    rows.length = 0;
+    finish();
+  };
+  let k = 0;
+  const next = (err: Error | null) => {
+    if (err) result.error = err as NodeJS.ErrnoException;
+    if (err || k === reads.length) {
+      reading = false;
+      return joined();
+    }
+    const r = reads[k++];
+    readTableAsync(r.report, r.onLine, r.after, next);
+  };
+  next(null);
+  scanner({ root: q.root, wanted: null, threads: q.threads, links, slice: () => (reading ? SLICE_WHILE_READING : 0) }, (owners) => {
+    result.scan = owners.stats;
+    joined();
   });
 }
 
