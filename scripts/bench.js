@@ -78,9 +78,11 @@ function commands(info, tools, netstatMode) {
   const pidWord = new RegExp('(^|\\s)' + pid + '(\\s|$)');
   const list = [
     { name: 'portown PORT', argv: [node, BUNDLE, String(port)], check: (o) => has(o, ':' + port, pidWord) },
-    // The two scans forced, to check the rule in cli.ts that picks one.
+    // The scans forced, to check the rule in cli.ts that picks one: the sync scan after the
+    // tables; the pool scan after the tables; the pool scan with the tables read beside it.
     { name: 'portown PORT, sync scan', argv: [node, BUNDLE, String(port)], env: { PORTOWN_SCAN: 'sync' }, check: (o) => has(o, ':' + port, pidWord) },
     { name: 'portown PORT, async scan', argv: [node, BUNDLE, String(port)], env: { PORTOWN_SCAN: 'async' }, check: (o) => has(o, ':' + port, pidWord) },
+    { name: 'portown PORT, pipelined', argv: [node, BUNDLE, String(port)], env: { PORTOWN_SCAN: 'pipe' }, check: (o) => has(o, ':' + port, pidWord) },
     { name: 'portown --pid PID', argv: [node, BUNDLE, '--pid', String(pid)], check: (o) => has(o, '127.0.0.1:' + port, pidWord) },
     { name: 'portown --all --json', argv: [node, BUNDLE, '--all', '--json'],
       check: (o) => has(o, '"local":{"address":"127.0.0.1","port":' + port + '}', '"pid":' + pid + ',') },

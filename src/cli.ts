@@ -12,7 +12,7 @@ import { Io } from './io';
 import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
 import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, syncScanner } from './query';
 import { listProcesses, ScanOptions } from './owners';
-import { DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
+import { AsyncTuning, DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
 import { runNetstat } from './netstat/index';
 import { SocketRecord } from './types';
 import { TCP_CLOSE, TCP_LISTEN } from './states';
@@ -147,21 +147,35 @@ export interface ScanPlan {
   pipelined: boolean;
 }
 
-export function chooseScan(env: string | undefined, root: string, q: Query): ScanPlan {
+function scanEnv(env: string | undefined): { forced: string; tuning: AsyncTuning } {
   // "async:AHEAD:POOLLINKS:SLICE" (or pipe:...) also sets the tuning, for the benchmark.
   const f = (env || '').split(':');
-  const forced = f[0];
-  const tuning = f.length === 4 ? { ahead: +f[1], poolLinks: +f[2], slice: +f[3] } : DEFAULT_TUNING;
-  if (forced === 'sync' || q.mode === 'pid') return { scanner: syncScanner, pipelined: false };
-  const pids = listProcesses(root);
+  return { forced: f[0], tuning: f.length === 4 ? { ahead: +f[1], poolLinks: +f[2], slice: +f[3] } : DEFAULT_TUNING };
+}
+
+/** The owner scan for a host with these processes: on the pool from ASYNC_MIN_PROCESSES up, or as forced. */
+function scannerFor(env: string | undefined, pids: number[]): Scanner {
+  const { forced, tuning } = scanEnv(env);
   const big = forced === 'async' || forced === 'pipe' || (forced !== 'sync' && pids.length >= ASYNC_MIN_PROCESSES);
-  const scanner: Scanner = (opts, done) => {
+  return (opts, done) => {
     const withPids: ScanOptions = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, links: opts.links, slice: opts.slice, pids };
     if (big) scanOwnersAsync(withPids, done, tuning);
     else syncScanner(withPids, done);
   };
+}
+
+export function chooseScan(env: string | undefined, root: string, q: Query): ScanPlan {
+  const forced = scanEnv(env).forced;
+  if (forced === 'sync' || q.mode === 'pid') return { scanner: syncScanner, pipelined: false };
+  const pids = listProcesses(root);
   const selective = q.mode === 'port' || q.mode === 'listening';
-  return { scanner, pipelined: big && selective && forced !== 'async' };
+  const big = forced === 'async' || forced === 'pipe' || pids.length >= ASYNC_MIN_PROCESSES;
+  return { scanner: scannerFor(env, pids), pipelined: big && selective && forced !== 'async' };
+}
+
+/** netstat -p's scan (every socket link): picked by the number of processes when it runs. */
+function netstatScanner(env: string | undefined): Scanner {
+  return (opts, done) => scannerFor(env, listProcesses(opts.root))(opts, done);
 }
 
 /** How the procfs at root is mounted (hidepid), from our own mountinfo; null when not a procfs mount point. */
@@ -290,8 +304,8 @@ export function main(): void {
   try {
     const args = process.argv.slice(2);
     const env = process.env;
-    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit);
-    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit);
+    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit, netstatScanner(env.PORTOWN_SCAN));
+    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit, netstatScanner(env.PORTOWN_SCAN));
     let o: Options;
     try {
       o = parseArgs(args, env);

@@ -153,11 +153,13 @@ export function endChdir(cwd: string | null): void {
 /**
  * Reads the links names[from..to) of one listed fd directory (prefix ends in
  * '/' or is ''); returns the number read, or DENIED when a link was refused
- * and nothing matched (out is the process's matches so far).
+ * and nothing matched (out is the process's matches so far). With links,
+ * socket links go there (pid's) instead of into out, whatever wanted says.
  */
 export function readFdLinks(prefix: string, names: string[], tid: number, wanted: Set<string> | null, out: Match[],
-  from: number = 0, to: number = names.length): number {
+  from: number = 0, to: number = names.length, links: SocketLinks | null = null, pid: number = 0): number {
   let denied = false;
+  let found = false;
   for (let i = from; i < to; i++) {
     let link: string;
     try {
@@ -168,13 +170,17 @@ export function readFdLinks(prefix: string, names: string[], tid: number, wanted
       if (code === 'EACCES' || code === 'EPERM') denied = true;
       continue;
     }
+    if (links !== null) {
+      if (links.addLink(pid, tid, names[i], link)) found = true;
+      continue;
+    }
     const inode = socketInode(link);
     if (inode === null || (wanted !== null && !wanted.has(inode))) continue;
     const fd = +names[i];
     if (!(fd >= 0)) continue;
     out.push({ tid, fd, inode });
   }
-  return denied && out.length === 0 ? DENIED : to - from;
+  return denied && out.length === 0 && !found ? DENIED : to - from;
 }
 
 function byTidFd(a: Match, b: Match): number {

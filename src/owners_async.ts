@@ -13,7 +13,13 @@
 //    Measured on a 2-core machine shared with other work, a readlink on the
 //    pool costs ~8 us more CPU than the ~5 us it saves the main thread, so
 //    the default leaves the links to the main thread (notes/perf-README.md).
-// Per process the semantics and the stats are those of the sync scan (they
+// With ScanOptions.links (a pipelined selective query, query.ts) every socket
+// link goes into a SocketLinks as it is read, and no process is named here:
+// no starttime before the fds, no name after (socket_links.ts names the
+// holders it is asked for, and checks pid reuse its own way). The main thread
+// then takes `given.slice()` links at a time, so the table pages the pool
+// reads meanwhile are taken in between.
+// Otherwise, per process the semantics and the stats are those of the sync scan (they
 // share readFdLinks and finishProcess): starttime before the fds and after the
 // name (pid reuse), vanished and denied processes counted, vanished fds skipped.
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
@@ -42,6 +48,8 @@ interface Job {
   result: number;
   dirsLeft: number;
   matches: Match[];
+  /** Socket links put in `links` (links mode, where matches stays empty). */
+  found: number;
 }
 
 /** One fd directory of a job: <pid>/fd or <pid>/task/<tid>/fd. */
@@ -103,7 +111,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     if (--job.dirsLeft > 0) return;
     jobsOpen--;
     if (!links) finishProcess(job.dir, job.pid, job.t0, job.result, job.matches, opts.threads, out, stats);
-    else if (countProcess(job.dir, job.pid, job.t0, job.result, stats) && job.matches.length > 0) links.add(job.pid, job.matches);
+    else countProcess(job.dir, job.pid, job.t0, job.result, stats); // its links are in `links` already
   };
 
   const schedule = () => {
@@ -128,7 +136,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     while (cursor < pids.length && listing + ready.length - head < tuning.ahead) {
       const pid = pids[cursor++];
       const dir = opts.root + '/' + pid;
-      const job: Job = { pid, dir, t0: links ? -1 : reuseCheck.startTime(dir), result: GONE, dirsLeft: 0, matches: [] };
+      const job: Job = { pid, dir, t0: links ? -1 : reuseCheck.startTime(dir), result: GONE, dirsLeft: 0, matches: [], found: 0 };
       const tids = opts.threads ? listTids(dir) : null;
       jobsOpen++;
       const list = (tid: number, path: string) => {
@@ -155,15 +163,19 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
       // ENOENT/ESRCH: the fd or the process went away; ENAMETOOLONG/EINVAL: not a link we can use.
       if (isDenied(err)) d.denied = true;
     } else {
-      const inode = socketInode(link);
-      if (inode !== null && (wanted === null || wanted.has(inode))) {
-        const fd = +d.names[index];
-        if (fd >= 0) d.job.matches.push({ tid: d.tid, fd, inode });
+      if (links) {
+        if (links.addLink(d.job.pid, d.tid, d.names[index], link)) d.job.found++;
+      } else {
+        const inode = socketInode(link);
+        if (inode !== null && (wanted === null || wanted.has(inode))) {
+          const fd = +d.names[index];
+          if (fd >= 0) d.job.matches.push({ tid: d.tid, fd, inode });
+        }
       }
     }
     d.answered++;
     if (d.next === d.names.length && d.busy === 0) {
-      dirDone(d, d.denied && d.job.matches.length === 0 ? DENIED : d.names.length);
+      dirDone(d, d.denied && d.job.matches.length === 0 && d.job.found === 0 ? DENIED : d.names.length);
       d.names = NO_NAMES;
     }
     fillPool();
@@ -208,15 +220,19 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
           inDir = d;
           inPrefix = fdDirPrefix(d.path, !!opts.chdir);
         }
-        if (readFdLinks(inPrefix, d.names, d.tid, wanted, d.job.matches, from, to) === DENIED) d.denied = true;
+        const before = links ? links.size : 0;
+        if (readFdLinks(inPrefix, d.names, d.tid, wanted, d.job.matches, from, to, links, d.job.pid) === DENIED) d.denied = true;
+        if (links) d.job.found += links.size - before;
         d.next = to;
         d.answered += to - from;
         budget -= to - from;
       }
       if (d.next < d.names.length) break;
       head++;
-      if (d.busy === 0) {
-        dirDone(d, d.denied && d.job.matches.length === 0 ? DENIED : d.names.length);
+      // The last links read here finish the directory, unless pool slots still hold some (their
+      // callback finishes it then); a directory the pool took whole was finished by its callback.
+      if (to > from && d.busy === 0) {
+        dirDone(d, d.denied && d.job.matches.length === 0 && d.job.found === 0 ? DENIED : d.names.length);
         d.names = NO_NAMES;
       }
       startJobs();

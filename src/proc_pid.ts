@@ -98,7 +98,8 @@ export function parseStatus(b: Buffer): Status {
     if (b[i] === 0x4e && b.subarray(i, i + 5).toString('latin1') === 'Name:') {
       let s = i + 5;
       while (s < e && (b[s] === 0x09 || b[s] === 0x20)) s++;
-      st.name = b.subarray(s, e);
+      // A copy: a view would keep the whole status file (~1.3 KB) alive with each process's name.
+      st.name = Buffer.from(b.subarray(s, e));
     } else if (b[i] === 0x55 && b.subarray(i, i + 4).toString('latin1') === 'Uid:') {
       const f = b.subarray(i + 4, e).toString('latin1').trim().split(/\s+/);
       const v = f.length > 1 ? +f[1] : +f[0];

@@ -35,11 +35,24 @@ export const relinkCheck = {
   },
 };
 
+/** Links per chunk: chunks are filled, never copied, so storage grows by 192 KiB steps with no peak at a resize. */
+const CHUNK = 16384;
+
+interface Chunk {
+  inode: Uint32Array;
+  pid: Uint32Array;
+  fd: Uint32Array;
+  /** Only once a link with a thread id (threads mode) lands in the chunk. */
+  tid: Uint32Array | null;
+}
+
+function newChunk(): Chunk {
+  return { inode: new Uint32Array(CHUNK), pid: new Uint32Array(CHUNK), fd: new Uint32Array(CHUNK), tid: null };
+}
+
 export class SocketLinks {
-  private inode = new Float64Array(1024);
-  private pid = new Uint32Array(1024);
-  private tid = new Uint32Array(1024);
-  private fd = new Uint32Array(1024);
+  /** 12 bytes a link (16 with threads): the inode below 2^32, as every kernel makes them. */
+  private chunks: Chunk[] = [];
   private n = 0;
   /** Links whose inode is not a number below 2^32 (only a damaged or made-up tree has them). */
   private odd: { pid: number; m: Match }[] = [];
@@ -48,30 +61,53 @@ export class SocketLinks {
     return this.n + this.odd.length;
   }
 
-  /** Adds the socket links of one process (from readFdLinks with no wanted set). */
+  /** Adds the socket links of one process (Match objects, as readFdLinks makes them). */
   add(pid: number, matches: Match[]): void {
     for (let i = 0; i < matches.length; i++) {
       const m = matches[i];
       const ino = +m.inode;
-      if (!(ino <= MAX_INODE) || String(ino) !== m.inode) {
-        this.odd.push({ pid, m });
-        continue;
-      }
-      if (this.n === this.inode.length) this.grow();
-      this.inode[this.n] = ino;
-      this.pid[this.n] = pid;
-      this.tid[this.n] = m.tid;
-      this.fd[this.n] = m.fd;
-      this.n++;
+      if (ino <= MAX_INODE && String(ino) === m.inode) this.put(ino, pid, m.tid, m.fd);
+      else this.odd.push({ pid, m });
     }
   }
 
-  private grow() {
-    const size = this.inode.length * 2;
-    const a = new Float64Array(size); a.set(this.inode); this.inode = a;
-    const p = new Uint32Array(size); p.set(this.pid); this.pid = p;
-    const t = new Uint32Array(size); t.set(this.tid); this.tid = t;
-    const f = new Uint32Array(size); f.set(this.fd); this.fd = f;
+  /**
+   * Adds fd `fdName` of pid (thread tid, 0 for the process) when `link` is
+   * socket:[N]; returns whether it was a socket. The inode is read from the
+   * link's characters, with no string or object made for it.
+   */
+  addLink(pid: number, tid: number, fdName: string, link: string): boolean {
+    const len = link.length;
+    // "socket:[" + digits + "]": a cheap first-byte test before the prefix compare (most fds are files).
+    if (len < 10 || link.charCodeAt(0) !== 115 /* s */ || link.charCodeAt(len - 1) !== 93 /* ] */ || link.lastIndexOf('socket:[', 0) !== 0) return false;
+    const fd = +fdName;
+    if (!(fd >= 0)) return false;
+    let ino = 0;
+    for (let i = 8; i < len - 1; i++) {
+      const c = link.charCodeAt(i) - 48;
+      if (c < 0 || c > 9 || ino > MAX_INODE) {
+        ino = -1;
+        break;
+      }
+      ino = ino * 10 + c;
+    }
+    if (ino >= 0 && ino <= MAX_INODE && (len === 10 || link.charCodeAt(8) !== 48 /* no leading 0 */)) this.put(ino, pid, tid, fd);
+    else this.odd.push({ pid, m: { tid, fd, inode: link.slice(8, -1) } });
+    return true;
+  }
+
+  private put(ino: number, pid: number, tid: number, fd: number) {
+    const k = this.n % CHUNK;
+    if (k === 0) this.chunks.push(newChunk());
+    const c = this.chunks[this.chunks.length - 1];
+    c.inode[k] = ino;
+    c.pid[k] = pid;
+    c.fd[k] = fd;
+    if (tid !== 0) {
+      if (c.tid === null) c.tid = new Uint32Array(CHUNK);
+      c.tid[k] = tid;
+    }
+    this.n++;
   }
 
   /**
@@ -91,7 +127,9 @@ export class SocketLinks {
       else byPid.set(pid, [m]);
     };
     for (let i = 0; i < this.n; i++) {
-      if (want.has(this.inode[i])) hold(this.pid[i], { tid: this.tid[i], fd: this.fd[i], inode: String(this.inode[i]) });
+      const c = this.chunks[(i / CHUNK) | 0];
+      const k = i % CHUNK;
+      if (want.has(c.inode[k])) hold(c.pid[k], { tid: c.tid ? c.tid[k] : 0, fd: c.fd[k], inode: String(c.inode[k]) });
     }
     for (let i = 0; i < this.odd.length; i++) if (wanted.has(this.odd[i].m.inode)) hold(this.odd[i].pid, this.odd[i].m);
     const out = new MapCollector();

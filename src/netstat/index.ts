@@ -9,8 +9,8 @@ import { Io, Done } from '../io';
 import { IpRow, rowRemoteIsAny, scanIpTable } from '../net_ip_socket';
 import { scanUnixTable, UnixRow } from '../net_unix';
 import { tableNotes } from '../notes';
-import { OwnerMap, scanOwnersSync } from '../owners';
-import { inetTables } from '../query';
+import { OwnerMap } from '../owners';
+import { inetTables, Scanner, syncScanner } from '../query';
 import { UNIX_FLAG_ACCEPTCON } from '../states';
 import { InetProto, TableReport } from '../types';
 import { userName } from '../users';
@@ -52,6 +52,7 @@ interface Run {
   root: string;
   io: Io;
   names: Names;
+  scanner: Scanner;
 }
 
 function context(r: Run, prog: (inode: string) => string): Context {
@@ -76,20 +77,12 @@ function unixWant(c: Context): (b: Buffer, row: UnixRow) => boolean {
   return (_b, row) => (row.state === 1 && (row.flags & UNIX_FLAG_ACCEPTCON) !== 0) === c.listening;
 }
 
-/** One listing of the sockets. Returns the tables it read. */
-function listSockets(r: Run): TableReport[] {
+/** One listing of the sockets, with the owners of -p (null without). Returns the tables it read. */
+function listSockets(r: Run, owners: OwnerMap | null): TableReport[] {
   const { o, root, io } = r;
   const sel = selection(o);
   const busybox = o.style === 'busybox';
-  let owners: OwnerMap | null = null;
-  if (o.program) {
-    try {
-      owners = scanOwnersSync({ root, wanted: null, threads: false });
-    } catch (e) {
-      rethrowRead(e, root);
-    }
-    for (const line of privilegeWarning(owners, io.euid, busybox)) io.error(line);
-  }
+  if (owners) for (const line of privilegeWarning(owners, io.euid, busybox)) io.error(line);
   const programs = new ProgramNames(busybox);
   const byInode = owners ? owners.byInode : null;
   const c = context(r, (inode) => programs.of(inode !== '0' && byInode ? byInode.get(inode) : undefined));
@@ -132,16 +125,36 @@ function listRoutes(r: Run): TableReport[] {
   }
 }
 
-/** One pass (one second of -c). Returns the exit code. */
-function pass(r: Run): number {
-  let reports: TableReport[];
+/** One pass (one second of -c); calls done with the exit code. */
+function pass(r: Run, done: (code: number) => void): void {
+  const listed = (list: () => TableReport[]) => {
+    let reports: TableReport[];
+    try {
+      reports = list();
+    } catch (e) {
+      if (!(e instanceof ReadError)) throw e;
+      r.io.error('netstat: ' + e.message);
+      return done(EXIT_USAGE);
+    }
+    done(checkReports(r, reports));
+  };
+  if (r.o.action === 'route') return listed(() => listRoutes(r));
+  if (!r.o.program) return listed(() => listSockets(r, null));
+  let scanned = false;
   try {
-    reports = r.o.action === 'route' ? listRoutes(r) : listSockets(r);
+    r.scanner({ root: r.root, wanted: null, threads: false }, (owners) => {
+      scanned = true;
+      listed(() => listSockets(r, owners));
+    });
   } catch (e) {
-    if (!(e instanceof ReadError)) throw e;
-    r.io.error('netstat: ' + e.message);
-    return EXIT_USAGE;
+    // the process list could not be read (the listing's own errors are handled in listed)
+    if (scanned) throw e;
+    listed(() => rethrowRead(e, r.root));
   }
+}
+
+/** What a pass ends with: a /proc with no tables is a usage error; else the table notes, exit 0. */
+function checkReports(r: Run, reports: TableReport[]): number {
   if (reports.length > 0 && reports.every((t) => t.missing)) {
     r.io.error('netstat: no /proc/net tables under ' + quoteText(r.root) + ' (' +
       reports.map((t) => t.path.slice(t.path.lastIndexOf('/net/') + 1)).join(', ') + '): is it a /proc tree?');
@@ -152,7 +165,8 @@ function pass(r: Run): number {
 }
 
 
-export function runNetstat(args: string[], env: Env, io: Io, done: Done): void {
+/** `scanner` is the owner scan of -p (cli.ts picks sync or the thread pool by the number of processes). */
+export function runNetstat(args: string[], env: Env, io: Io, done: Done, scanner: Scanner = syncScanner): void {
   let o: NetstatOptions;
   try {
     o = parseNetstatArgs(args, env);
@@ -175,14 +189,13 @@ export function runNetstat(args: string[], env: Env, io: Io, done: Done): void {
     io.error('netstat: ' + bad);
     return done(EXIT_USAGE);
   }
-  const r: Run = { o, root, io, names: new Names() };
+  const r: Run = { o, root, io, names: new Names(), scanner };
   // -c: once a second until killed, or until the reader goes away (the
   // write then throws, and cli.ts exits quietly with 0).
-  const loop = () => {
-    const code = pass(r);
+  const loop = () => pass(r, (code) => {
     if (code !== EXIT_OK || !o.continuous) return done(code);
     io.flush();
     io.later(1000, loop);
-  };
+  });
   loop();
 }
