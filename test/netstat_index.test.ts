@@ -5,7 +5,9 @@ import { FIXTURES } from './helpers/cli';
 import { Io } from '../src/io';
 import { privilegeWarning, runNetstat } from '../src/netstat/index';
 import { NETSTAT_HELP } from '../src/netstat/help';
-import { newScanStats, OwnerMap } from '../src/owners';
+import { newScanStats, OwnerMap, ScanOptions } from '../src/owners';
+import { scanOwnersAsync } from '../src/owners_async';
+import { Scanner } from '../src/query';
 
 const I = suite('netstat runNetstat');
 const BE = path.join(FIXTURES, 'netstat-big-endian');
@@ -30,11 +32,30 @@ function fakeIo(flushFails = Infinity): Fake {
   return io;
 }
 
-function run(args: string[], io: Fake, env: { [k: string]: string } = {}): number[] {
+function run(args: string[], io: Fake, env: { [k: string]: string } = {}, scanner?: Scanner): number[] {
   const codes: number[] = [];
-  runNetstat(args, env, io, (c) => codes.push(c));
+  runNetstat(args, env, io, (c) => codes.push(c), scanner);
   return codes;
 }
+
+I('-p with the thread-pool scan (what cli.ts hands over on a busy host) prints what the sync scan does, once the scan is done', async () => {
+  const root = path.join(FIXTURES, 'ipv6');
+  const sync = fakeIo();
+  assert.equal(run(['-ntuxap', '--proc', root], sync), [0]);
+  assert.match(sync.out, /\d+\/\S+/, 'the fixture has named holders');
+  const scans: ScanOptions[] = [];
+  const pool: Scanner = (opts, done) => { scans.push(opts); scanOwnersAsync(opts, done); };
+  const io = fakeIo();
+  const codes = await new Promise<number[]>((resolve) => {
+    const got: number[] = [];
+    runNetstat(['-ntuxap', '--proc', root], {}, io, (c) => { got.push(c); resolve(got); }, pool);
+    assert.is(io.out, '', 'nothing is printed before the scan calls back');
+  });
+  assert.equal(codes, [0]);
+  assert.is(io.out, sync.out);
+  assert.equal(io.err, sync.err);
+  assert.equal(scans.map((o) => [o.wanted, o.threads]), [[null, false]]);
+});
 
 I('-c: lists, flushes, then asks io.later for the next pass in a second; each pass is a whole listing', () => {
   const io = fakeIo();
