@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { newIpRow, parseIpSocketLine, scanIpTable, toInetSocket, RecentKeys, rowInode } from '../src/net_ip_socket';
+import { newIpRow, parseIpSocketLine, scanIpTable, toInetSocket, RecentKeys, rowInode, rowKey } from '../src/net_ip_socket';
 import { InetSocket } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 
@@ -142,12 +142,54 @@ T('the in-place filter sees every row, and objects are built only for wanted row
 
 T('RecentKeys forgets the oldest key past its limit', () => {
   const r = new RecentKeys(2);
-  assert.ok(r.add('a'));
-  assert.not.ok(r.add('a'));
-  assert.ok(r.add('b'));
-  assert.ok(r.add('c'));
-  assert.ok(r.add('a'), 'a was pushed out');
-  assert.not.ok(r.add('c'));
+  assert.ok(r.add(1, 10));
+  assert.not.ok(r.add(1, 10));
+  assert.ok(r.add(1, 11));
+  assert.ok(r.add(2, 10), 'a key differs by either half');
+  assert.ok(r.add(1, 10), '(1, 10) was pushed out');
+  assert.not.ok(r.add(2, 10));
+});
+
+T('RecentKeys over a long stream agrees with a plain window of the last N keys (its table never loses one)', () => {
+  // Few distinct keys and a small table: long probe chains, many removals with backward shifts.
+  for (const limit of [1, 3, 7, 64]) {
+    const r = new RecentKeys(limit);
+    const window: string[] = [];
+    let seed = limit * 7919;
+    for (let i = 0; i < 20000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const hi = (seed >>> 16) % 5, lo = (seed >>> 3) % (limit * 3 + 2);
+      const k = hi + ':' + lo;
+      const fresh = window.indexOf(k) < 0;
+      assert.is(r.add(hi, lo), fresh, 'limit ' + limit + ', step ' + i);
+      if (fresh) {
+        window.push(k);
+        if (window.length > limit) window.shift();
+      }
+    }
+  }
+});
+
+T('rowKey: the inode alone for a live socket; for inode 0 both addresses count, so two TIME_WAIT rows differ', () => {
+  const lines = [
+    '   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 13828 1 0000000000000000 100 0 0 10 0',
+    '   1: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 13828 1 0000000000000000 100 0 0 10 0',
+    '   2: 0100007F:0016 0100007F:9C40 06 00000000:00000000 03:00001000 00000000     0        0 0 3 0000000000000000',
+    '   3: 0100007F:0016 0100007F:9C41 06 00000000:00000000 03:00001000 00000000     0        0 0 3 0000000000000000',
+    '   4: 0100007F:0016 0100007F:9C40 06 00000000:00000000 03:00000F00 00000000     0        0 0 3 0000000000000000',
+  ];
+  const row = newIpRow(1);
+  const keys = lines.map((l) => {
+    const b = Buffer.from(l);
+    assert.ok(parseIpSocketLine(b, 0, b.length, row), l);
+    const k = [0, 0];
+    rowKey(b, row, k);
+    return k.join(':');
+  });
+  assert.is(keys[0], (0x40000000 | 0) + ':13828');
+  assert.is(keys[1], keys[0], 'the same socket shown twice');
+  assert.is.not(keys[2], keys[3], 'another peer port');
+  assert.is(keys[4], keys[2], 'the same TIME_WAIT pair with its timer moved on');
 });
 
 T.run();
