@@ -2,7 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { OwnerMap, ScanOptions, scanOwnersSync } from '../src/owners';
+import { OwnerMap, ScanOptions, scanOwnersSync, newScanStats, readProcInfo, reuseCheck } from '../src/owners';
+import { readComm, readStartTime } from '../src/proc_pid';
+import { SocketLinks } from '../src/socket_links';
 import { scanOwnersAsync, AsyncTuning } from '../src/owners_async';
 import { startServer, stopAll } from './helpers/listeners';
 import { FakeProc, statLine, trees } from './helpers/proc_tree';
@@ -85,6 +87,34 @@ Async('counts a directory the pool finished before the main thread reached it on
   const sync = scanOwnersSync(opts);
   assert.equal(a.stats, sync.stats);
   assert.is(dump(a), dump(sync));
+});
+
+Async('with links, keeps every socket link unnamed, reads no starttime, and owners() names what the sync scan names', async () => {
+  const root = tree(busyHost(12).concat([{ pid: 40, start: 9, comm: 'mt', fds: {}, tasks: { 40: { 3: 'socket:[1]' }, 41: { 3: 'socket:[1]', 4: 'socket:[2]' } } }]));
+  for (const threads of [false, true]) {
+    const links = new SocketLinks();
+    let starttimes = 0;
+    let slices = 0;
+    reuseCheck.startTime = (dir) => { starttimes++; return readStartTime(dir); };
+    let a: OwnerMap;
+    try {
+      a = await scanAsync({ root, wanted: null, threads, links, slice: () => { slices++; return 5; } }, { ahead: 3, poolLinks: 0, slice: 512 });
+    } finally {
+      reuseCheck.startTime = readStartTime;
+    }
+    const sync = scanOwnersSync({ root, wanted: null, threads });
+    assert.is(dump(a), '', 'nothing is named during the scan');
+    assert.is(starttimes, 0);
+    // Every link read in slices of 5 (the caller's), not 512: at least one pump per 5 links.
+    assert.ok(slices >= sync.stats.links / 5, slices + ' slices');
+    assert.equal(a.stats, sync.stats);
+    // The busy host's sockets (no task dirs: read through <pid>/fd); the threaded process's only through its task fds.
+    assert.is(links.size, 12 * 9 + (threads ? 3 : 0));
+    const wanted = new Set(['5000', '6021', '1', '2']);
+    const stats = newScanStats();
+    const named: OwnerMap = { byInode: links.owners(root, wanted, threads, stats, readProcInfo, readComm), stats };
+    assert.is(dump(named), dump(scanOwnersSync({ root, wanted, threads })), 'threads ' + threads);
+  }
 });
 
 Async('keeps only the wanted inodes', async () => {
