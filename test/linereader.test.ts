@@ -138,6 +138,19 @@ LR('the thread-pool reader hands an open or read error to done, once, instead of
   assert.equal([isDir.err && isDir.err.code, isDir.stats, isDir.calls, isDir.lines], ['EISDIR', null, 1, []]);
 });
 
+LR('the thread-pool reader closes its file after the last line and after a read error', async () => {
+  const open = () => fs.readdirSync('/proc/self/fd').length;
+  const p = file('async-close', 'a\nb\n');
+  const dir = path.join(tmp, 'close-dir');
+  fs.mkdirSync(dir);
+  const before = open();
+  for (let i = 0; i < 5; i++) {
+    assert.equal((await collectAsync(p)).lines, ['a', 'b']);
+    assert.is((await collectAsync(dir)).err!.code, 'EISDIR');
+  }
+  assert.is(open(), before);
+});
+
 LR('the thread-pool reader reads the live /proc/net/tcp like the sync one', async () => {
   const r = await collectAsync('/proc/net/tcp', 256);
   assert.is(r.err, null);

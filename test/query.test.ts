@@ -134,6 +134,20 @@ Q('pipelined (tables on the pool during an async scan) gives the rows, owners an
   assert.ok(compared > 100 && owned > 50, compared + ' compared, ' + owned + ' owned rows');
 });
 
+Q('pipelined, a root relative to the working directory answers as an absolute one', async () => {
+  const here = process.cwd();
+  const abs = await runWith(q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), asyncScanner, true);
+  process.chdir(FIXTURES);
+  try {
+    const rel = await runWith({ ...q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), root: 'design-doc' }, asyncScanner, true);
+    assert.is(process.cwd(), FIXTURES);
+    assert.is(JSON.stringify(rel.rows), JSON.stringify(abs.rows));
+    assert.ok(abs.rows.length >= 8 && abs.rows.every((s) => s.kind === 'unix' || s.owners.length > 0));
+  } finally {
+    process.chdir(here);
+  }
+});
+
 Q('pipelined, the listening view includes listening unix sockets with their owners', async () => {
   const { rows } = await runWith(q('udp-raw-unix', { mode: 'listening', protos: ALL_PROTOS }), asyncScanner, true);
   assert.equal(rows.filter((s) => s.kind === 'unix').map(line), ['unix /run/app.sock LISTEN 403/app', 'unix /tmp/my sock LISTEN 403/app', 'unix /run/seq.sock LISTEN 404/syslogd', 'unix /tmp/evil\nname LISTEN 403/app']);
