@@ -91,29 +91,33 @@ Async('counts a directory the pool finished before the main thread reached it on
 
 Async('with links, keeps every socket link unnamed, reads no starttime, and owners() names what the sync scan names', async () => {
   const root = tree(busyHost(12).concat([{ pid: 40, start: 9, comm: 'mt', fds: {}, tasks: { 40: { 3: 'socket:[1]' }, 41: { 3: 'socket:[1]', 4: 'socket:[2]' } } }]));
-  for (const threads of [false, true]) {
-    const links = new SocketLinks();
-    let starttimes = 0;
-    let slices = 0;
-    reuseCheck.startTime = (dir) => { starttimes++; return readStartTime(dir); };
-    let a: OwnerMap;
-    try {
-      a = await scanAsync({ root, wanted: null, threads, links, slice: () => { slices++; return 5; } }, { ahead: 3, poolLinks: 0, slice: 512 });
-    } finally {
-      reuseCheck.startTime = readStartTime;
+  // Links read by the main thread only, and by the pool too (its callback puts them in links).
+  for (const tuning of [{ ahead: 3, poolLinks: 0, slice: 512 }, { ahead: 2, poolLinks: 4, slice: 1 }]) {
+    for (const threads of [false, true]) {
+      const what = JSON.stringify(tuning) + ' threads ' + threads;
+      const links = new SocketLinks();
+      let starttimes = 0;
+      let slices = 0;
+      reuseCheck.startTime = (dir) => { starttimes++; return readStartTime(dir); };
+      let a: OwnerMap;
+      try {
+        a = await scanAsync({ root, wanted: null, threads, links, slice: () => { slices++; return 5; } }, tuning);
+      } finally {
+        reuseCheck.startTime = readStartTime;
+      }
+      const sync = scanOwnersSync({ root, wanted: null, threads });
+      assert.is(dump(a), '', 'nothing is named during the scan');
+      assert.is(starttimes, 0);
+      // With no links on the pool, every link is read in slices of 5 (the caller's), not 512.
+      if (tuning.poolLinks === 0) assert.ok(slices >= sync.stats.links / 5, slices + ' slices');
+      assert.equal(a.stats, sync.stats, what);
+      // The busy host's sockets (no task dirs: read through <pid>/fd); the threaded process's only through its task fds.
+      assert.is(links.size, 12 * 9 + (threads ? 3 : 0), what);
+      const wanted = new Set(['5000', '6021', '1', '2']);
+      const stats = newScanStats();
+      const named: OwnerMap = { byInode: links.owners(root, wanted, threads, stats, readProcInfo, readComm), stats };
+      assert.is(dump(named), dump(scanOwnersSync({ root, wanted, threads })), what);
     }
-    const sync = scanOwnersSync({ root, wanted: null, threads });
-    assert.is(dump(a), '', 'nothing is named during the scan');
-    assert.is(starttimes, 0);
-    // Every link read in slices of 5 (the caller's), not 512: at least one pump per 5 links.
-    assert.ok(slices >= sync.stats.links / 5, slices + ' slices');
-    assert.equal(a.stats, sync.stats);
-    // The busy host's sockets (no task dirs: read through <pid>/fd); the threaded process's only through its task fds.
-    assert.is(links.size, 12 * 9 + (threads ? 3 : 0));
-    const wanted = new Set(['5000', '6021', '1', '2']);
-    const stats = newScanStats();
-    const named: OwnerMap = { byInode: links.owners(root, wanted, threads, stats, readProcInfo, readComm), stats };
-    assert.is(dump(named), dump(scanOwnersSync({ root, wanted, threads })), 'threads ' + threads);
   }
 });
 

@@ -104,18 +104,38 @@ S('an inode that is not a plain number below 2^32 is kept aside and still found 
   assert.equal(dump(name(links, root, ['12']).owners), ['12: 61/0/5/huge']);
 });
 
-S('keeps every link when more are added than its first arrays hold', () => {
+S('keeps every link past its first chunk, thread ids included where a later chunk first has them', () => {
   const root = tree([
     { pid: 10, start: 1, comm: 'first', fds: { 3: 'socket:[7]' } },
-    { pid: 20, start: 1, comm: 'last', fds: { 9: 'socket:[8]' } },
+    { pid: 20, start: 1, comm: 'last', fds: {}, tasks: { 21: { 9: 'socket:[8]' } } },
   ]);
   const links = new SocketLinks();
   links.add(10, [m(3, '7')]);
-  // Links of processes that are not wanted, past the first growth or two.
-  for (let p = 0; p < 50; p++) links.add(1000 + p, Array.from({ length: 100 }, (_, i) => m(i, String(100000 + p * 100 + i))));
-  links.add(20, [m(9, '8')]);
-  assert.is(links.size, 5002);
-  assert.equal(dump(name(links, root, ['7', '8']).owners), ['7: 10/0/3/first', '8: 20/0/9/last']);
+  // Links of processes that are not wanted, past the first chunk (16384 links).
+  for (let p = 0; p < 50; p++) links.add(1000 + p, Array.from({ length: 400 }, (_, i) => m(i, String(100000 + p * 400 + i))));
+  links.add(20, [m(9, '8', 21)]);
+  assert.is(links.size, 20002);
+  assert.equal(dump(name(links, root, ['7', '8'], true).owners), ['7: 10/0/3/first', '8: 20/21/9/last']);
+});
+
+S('addLink takes socket:[N] links from their text: plain inodes, odd ones aside, anything else refused', () => {
+  const big = '4294967296'; // 2^32: past the 32-bit store
+  const root = tree([
+    { pid: 70, start: 1, comm: 'links', fds: { 0: 'socket:[0]', 3: 'socket:[4294967295]', 4: 'socket:[' + big + ']', 5: 'socket:[0012]', 6: 'socket:[12x]', 7: 'socket:[31]' } },
+    { pid: 71, start: 1, comm: 'thread', fds: {}, tasks: { 72: { 3: 'socket:[31]' } } },
+  ]);
+  const links = new SocketLinks();
+  const added = (fd: string, link: string, pid = 70, tid = 0) => links.addLink(pid, tid, fd, link);
+  assert.equal(['/dev/null', 'pipe:[77]', 'socket:[', 'socket:[]', 'socket[5]', 'sockets:[5]', 'anon_inode:[eventfd]'].map((l) => added('9', l)), [false, false, false, false, false, false, false]);
+  assert.is(added('cwd', 'socket:[5]'), false, 'an fd name that is not a number');
+  assert.equal([added('0', 'socket:[0]'), added('3', 'socket:[4294967295]'), added('4', 'socket:[' + big + ']'), added('5', 'socket:[0012]'), added('6', 'socket:[12x]'), added('7', 'socket:[31]'), added('3', 'socket:[31]', 71, 72)],
+    [true, true, true, true, true, true, true]);
+  assert.is(links.size, 7);
+  const r = name(links, root, ['0', '4294967295', big, '0012', '12x', '31'], true);
+  assert.equal(dump(r.owners), ['0: 70/0/0/links', '0012: 70/0/5/links', '12x: 70/0/6/links', '31: 70/0/7/links, 71/72/3/thread', big + ': 70/0/4/links', '4294967295: 70/0/3/links'].sort());
+  // '12' is not the link '0012', nor part of '12x'.
+  assert.equal(dump(name(links, root, ['12']).owners), []);
+  assert.is(r.stats.reused, 0);
 });
 
 S('a holder whose link now points elsewhere (its pid reused) is dropped and counted as reused', () => {
