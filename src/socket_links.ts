@@ -147,11 +147,12 @@ export class SocketLinks {
       if (threads) {
         for (let i = 0; i < matches.length; i++) {
           const tid = matches[i].tid;
-          if (!threadNames.has(tid)) threadNames.set(tid, readThreadName(dir + '/task/' + tid));
+          if (tid !== 0 && !threadNames.has(tid)) threadNames.set(tid, readThreadName(dir + '/task/' + tid));
         }
       }
       const kept = matches.filter((m) =>
-        relinkCheck.readLink(dir + (threads ? '/task/' + m.tid : '') + '/fd/' + m.fd) === 'socket:[' + m.inode + ']');
+        // tid 0: read through <pid>/fd (no threads, or task/ could not be listed, as scanProcess does).
+        relinkCheck.readLink(dir + (m.tid !== 0 ? '/task/' + m.tid : '') + '/fd/' + m.fd) === 'socket:[' + m.inode + ']');
       if (kept.length === 0) {
         stats.reused++;
         continue;

@@ -1,6 +1,7 @@
 // Churn: scripts/churn.js runs the bundle a few hundred times while a helper
 // opens and closes loopback sockets and spawns and kills processes holding
-// them (see the script's header for what it checks). Bounded in runs and time;
+// them (see the script's header for what it checks); the runs cycle through
+// the sync, async and pipelined scans. Bounded in runs and time;
 // CHURN_RUNS / CHURN_SECONDS / FUZZ_SEED override.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,6 +26,12 @@ s('the bundle survives ' + RUNS + ' runs under churn: exit 0/1, no trace, every 
   // Bounded by time too: on a slow machine fewer runs finish, but never a handful.
   assert.ok(+m![1] >= Math.min(RUNS, 50), 'only ' + m![1] + ' runs in ' + SECONDS + ' s');
   assert.ok(+m![2] > 0, 'no owner claim was checked: the helper\'s sockets were never seen');
+  // The runs cycle sync / async / pipe; pipe is pipelined on the listening views (plain or --tcp --threads).
+  const kinds: { [kind: string]: number } = JSON.parse((/ runs \((\{.*?\})\)/.exec(r.stdout) || ['', '{}'])[1]);
+  const runsOf = (scan: string) => Object.keys(kinds).filter((k) => k.split(' ')[0] === scan).reduce((n, k) => n + kinds[k], 0);
+  const all = +m![1];
+  for (const scan of ['sync', 'async', 'pipe']) assert.ok(runsOf(scan) >= Math.floor(all / 3), scan + ': ' + JSON.stringify(kinds));
+  assert.ok((kinds['pipe listening'] || 0) + (kinds['pipe --tcp --threads'] || 0) > 0, 'no pipelined run: ' + JSON.stringify(kinds));
 });
 
 s.run();

@@ -90,6 +90,32 @@ L('one listening socket shared by a parent and two forked children: all three ar
   for (const pid of [G.pid, ...G.children]) assert.ok(listed.includes(String(pid)), '--pids lists ' + pid);
 });
 
+L('pipelined (PORTOWN_SCAN=pipe): the shared listener has exactly its three holders, as with the sync scan, with and without --threads', () => {
+  const want = [G.pid, ...G.children].sort((a, b) => a - b);
+  for (const extra of [[], ['--threads']]) {
+    const owners = (scan: string) => {
+      const r = portownJson([String(portOf(G)), ...extra], { env: { PORTOWN_SCAN: scan } });
+      assert.is(r.code, 0, scan + ': ' + r.stderr);
+      const data = at(r.data, '127.0.0.1', 'tcp');
+      assert.is(data.length, 1, scan);
+      return data[0].owners.map((o: any) => [o.pid, o.tid, o.name, o.fd]);
+    };
+    const pipe = owners('pipe');
+    assert.equal(Array.from(new Set(pipe.map((o: any[]) => o[0]))), want, 'pipe ' + extra.join(' '));
+    assert.equal(pipe, owners('sync'), extra.join(' '));
+  }
+});
+
+L('pipelined (PORTOWN_SCAN=pipe): the listening view names the test\'s own listeners', () => {
+  const { code, data } = portownJson([], { env: { PORTOWN_SCAN: 'pipe' } });
+  assert.is(code, 0);
+  const mine = (l: Listener, address: string, proto: string) => at(data, address, proto).filter((s) => s.local.port === portOf(l));
+  assert.equal(mine(A, '127.0.0.1', 'tcp').map((s) => [s.state, pidsOf([s])]), [['LISTEN', [A.pid]]]);
+  assert.equal(mine(B, '::1', 'tcp6').map((s) => [s.state, pidsOf([s])]), [['LISTEN', [B.pid]]]);
+  assert.equal(mine(D, '127.0.0.1', 'udp').map((s) => [s.state, pidsOf([s])]), [['UNCONN', [D.pid]]]);
+  assert.equal(pidsOf(mine(G, '127.0.0.1', 'tcp')), [G.pid, ...G.children].sort((a, b) => a - b));
+});
+
 L('--pid lists every socket a process holds', () => {
   const { code, data } = portownJson(['--pid', String(D.pid)]);
   assert.is(code, 0);

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { readLines, readLinesFd } from '../src/linereader';
+import { LineStats, readLines, readLinesAsync, readLinesFd } from '../src/linereader';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-lr-'));
 function file(name: string, content: string | Buffer): string {
@@ -17,6 +17,18 @@ function collect(p: string, size?: number) {
   const nos: number[] = [];
   const stats = readLines(p, (buf, s, e, n) => { lines.push(buf.toString('latin1', s, e)); nos.push(n); }, size);
   return { lines, nos, stats };
+}
+function collectAsync(p: string, size?: number): Promise<{ lines: string[]; nos: number[]; stats: LineStats | null; err: NodeJS.ErrnoException | null; calls: number }> {
+  const lines: string[] = [];
+  const nos: number[] = [];
+  return new Promise((resolve) => {
+    let calls = 0;
+    readLinesAsync(p, (buf, s, e, n) => { lines.push(buf.toString('latin1', s, e)); nos.push(n); }, (err, stats) => {
+      calls++;
+      // A second call would come after this one: wait a little to see it.
+      setTimeout(() => resolve({ lines, nos, stats, err, calls }), 10);
+    }, size);
+  });
 }
 
 const LR = suite('linereader');
@@ -89,6 +101,61 @@ LR('reads the live /proc/net/tcp, which reports size 0 and returns short reads',
   const r = collect('/proc/net/tcp', 256);
   assert.ok(r.lines.length >= 1);
   assert.match(r.lines[0], /local_address/);
+});
+
+LR('the thread-pool reader hands over exactly what the sync reader does, for tiny and large buffers', async () => {
+  const texts: { [name: string]: string } = {
+    mixed: 'short\n' + 'y'.repeat(100) + '\n\nafter\r\n' + 'z'.repeat(30) + '\n' + Array.from({ length: 40 }, (_, i) => 'row ' + i + ' ' + 'x'.repeat(i % 13)).join('\n') + '\nlast',
+    endsLong: 'a\nbb\n' + 'w'.repeat(70),
+    endsNewline: 'one\n\ntwo\n',
+    empty: '',
+  };
+  for (const name of Object.keys(texts)) {
+    const p = file('async-' + name, texts[name]);
+    for (const size of [1, 2, 3, 7, 16, 64, undefined]) {
+      const want = collect(p, size);
+      const got = await collectAsync(p, size);
+      const what = name + ' with buffer ' + size;
+      assert.is(got.err, null, what);
+      assert.is(got.calls, 1, what);
+      assert.equal(got.lines, want.lines, what);
+      assert.equal(got.nos, want.nos, what);
+      assert.equal(got.stats, want.stats, what);
+    }
+  }
+  // The cases above do reach the long-line and last-line paths.
+  const mixed = collect(path.join(tmp, 'async-mixed'), 64);
+  assert.equal([mixed.stats.longLines, mixed.stats.firstLongLine, mixed.lines[mixed.lines.length - 1]], [1, 2, 'last']);
+  assert.is(collect(path.join(tmp, 'async-endsLong'), 64).stats.longLines, 1);
+});
+
+LR('the thread-pool reader hands an open or read error to done, once, instead of throwing', async () => {
+  const missing = await collectAsync(path.join(tmp, 'nope'));
+  assert.equal([missing.err && missing.err.code, missing.stats, missing.calls, missing.lines], ['ENOENT', null, 1, []]);
+  const dir = path.join(tmp, 'a-dir');
+  fs.mkdirSync(dir);
+  const isDir = await collectAsync(dir);
+  assert.equal([isDir.err && isDir.err.code, isDir.stats, isDir.calls, isDir.lines], ['EISDIR', null, 1, []]);
+});
+
+LR('the thread-pool reader closes its file after the last line and after a read error', async () => {
+  const open = () => fs.readdirSync('/proc/self/fd').length;
+  const p = file('async-close', 'a\nb\n');
+  const dir = path.join(tmp, 'close-dir');
+  fs.mkdirSync(dir);
+  const before = open();
+  for (let i = 0; i < 5; i++) {
+    assert.equal((await collectAsync(p)).lines, ['a', 'b']);
+    assert.is((await collectAsync(dir)).err!.code, 'EISDIR');
+  }
+  assert.is(open(), before);
+});
+
+LR('the thread-pool reader reads the live /proc/net/tcp like the sync one', async () => {
+  const r = await collectAsync('/proc/net/tcp', 256);
+  assert.is(r.err, null);
+  assert.match(r.lines[0], /local_address/);
+  assert.is(r.stats!.lines, r.lines.length);
 });
 
 LR.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,8 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { newIpRow, parseIpSocketLine, scanIpTable, toInetSocket, RecentKeys, rowInode, rowKey } from '../src/net_ip_socket';
-import { InetSocket } from '../src/types';
+import { newIpRow, parseIpSocketLine, scanIpTable, toInetSocket, RecentKeys, rowInode, rowKey, ipTableLines, newTableReport, readTableAsync } from '../src/net_ip_socket';
+import { InetSocket, TableReport } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -18,6 +20,14 @@ function scan(fixture: string, proto: 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'raw' | 
   const out: InetSocket[] = [];
   const report = scanIpTable(path.join(FIXTURES, fixture), proto, order, () => true, (s) => out.push(s));
   return { out, report };
+}
+
+/** scan() with the table read on the thread pool (readTableAsync), and what done got. */
+function scanAsync(root: string, proto: 'tcp' | 'tcp6' | 'udp', order: 'le' | 'be' = 'le') {
+  const out: InetSocket[] = [];
+  const report = newTableReport(root + '/net/' + proto);
+  return new Promise<{ out: InetSocket[]; report: TableReport; err: Error | null }>((resolve) =>
+    readTableAsync(report, ipTableLines(report, proto, order, () => true, (s) => out.push(s)), undefined, (err) => resolve({ out, report, err })));
 }
 
 const T = suite('net_ip_socket');
@@ -138,6 +148,40 @@ T('the in-place filter sees every row, and objects are built only for wanted row
   scanIpTable(path.join(FIXTURES, 'design-doc'), 'tcp', 'le', (_b, row) => { seen++; return row.localPort === 631; }, (s) => out.push(s));
   assert.is(seen, 5);
   assert.equal(out.map((s) => s.local.address + ':' + s.local.port), ['127.0.0.1:631']);
+});
+
+T('read on the thread pool, a table gives the same rows and report as the sync read', async () => {
+  const cases: [string, 'tcp' | 'tcp6' | 'udp', 'le' | 'be'][] = [['malformed', 'tcp', 'le'], ['malformed', 'udp', 'le'], ['ipv6', 'tcp6', 'le'], ['big-endian', 'tcp', 'be'], ['design-doc', 'tcp', 'le']];
+  for (const [fixture, proto, order] of cases) {
+    const want = scan(fixture, proto, order);
+    const got = await scanAsync(path.join(FIXTURES, fixture), proto, order);
+    assert.is(got.err, null);
+    assert.equal(got.out, want.out, fixture + ' ' + proto);
+    assert.equal(got.report, want.report, fixture + ' ' + proto);
+  }
+  // Those cases carry the counts that must come across: malformed and long lines, a duplicate row.
+  const m = (await scanAsync(path.join(FIXTURES, 'malformed'), 'tcp')).report;
+  assert.equal([m.malformed, m.firstMalformedLine, m.longLines, m.firstLongLine], [5, 3, 1, 8]);
+  assert.is((await scanAsync(path.join(FIXTURES, 'ipv6'), 'tcp6')).report.duplicates, 1);
+});
+
+T('read on the thread pool, a missing table is reported missing and is no error', async () => {
+  const got = await scanAsync(path.join(FIXTURES, 'old-kernel'), 'tcp6');
+  assert.equal([got.err, got.report.missing, got.out.length], [null, true, 0]);
+});
+
+T('read on the thread pool, a table that cannot be read (a directory) is handed to done with its code', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-nis-'));
+  try {
+    fs.mkdirSync(path.join(root, 'net', 'tcp'), { recursive: true });
+    const got = await scanAsync(root, 'tcp');
+    assert.is(got.err && (got.err as NodeJS.ErrnoException).code, 'EISDIR');
+    assert.equal([got.report.missing, got.out.length], [false, 0]);
+    // The sync read throws the same error.
+    assert.throws(() => scanIpTable(root, 'tcp', 'le', () => true, () => undefined), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 T('RecentKeys forgets the oldest key past its limit', () => {

@@ -1,53 +1,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { OwnerMap, ScanOptions, scanOwnersSync } from '../src/owners';
+import { OwnerMap, ScanOptions, scanOwnersSync, newScanStats, readProcInfo, reuseCheck } from '../src/owners';
+import { readComm, readStartTime } from '../src/proc_pid';
+import { SocketLinks } from '../src/socket_links';
 import { scanOwnersAsync, AsyncTuning } from '../src/owners_async';
 import { startServer, stopAll } from './helpers/listeners';
+import { FakeProc, statLine, trees } from './helpers/proc_tree';
 
 // The module object itself, to stand in for readlink/readdir (the scanner reads them at call time).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const fsm: { readlink: unknown; readlinkSync: unknown; readdir: unknown } = require('fs');
-
-interface FakeProc {
-  pid: number;
-  start: number;
-  comm: string;
-  /** fd number -> link target */
-  fds: { [fd: number]: string };
-  /** tid -> fds of that thread's table (threads mode) */
-  tasks?: { [tid: number]: { [fd: number]: string } };
-}
-
-function statLine(pid: number, comm: string, start: number): string {
-  // Fields 3..21 then starttime (22) and two more.
-  return pid + ' (' + comm + ') S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ' + start + ' 0 0\n';
-}
-
-function writeProc(root: string, p: FakeProc) {
-  const dir = path.join(root, String(p.pid));
-  fs.mkdirSync(path.join(dir, 'fd'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'stat'), statLine(p.pid, p.comm, p.start));
-  fs.writeFileSync(path.join(dir, 'comm'), p.comm + '\n');
-  fs.writeFileSync(path.join(dir, 'status'), 'Name:\t' + p.comm + '\nUid:\t1000\t1000\t1000\t1000\n');
-  fs.writeFileSync(path.join(dir, 'cmdline'), p.comm + '\0--serve\0');
-  for (const fd of Object.keys(p.fds)) fs.symlinkSync(p.fds[+fd], path.join(dir, 'fd', fd));
-  for (const tid of Object.keys(p.tasks || {})) {
-    const t = path.join(dir, 'task', tid);
-    fs.mkdirSync(path.join(t, 'fd'), { recursive: true });
-    fs.writeFileSync(path.join(t, 'comm'), p.comm + '-' + tid + '\n');
-    const fds = (p.tasks as { [tid: number]: { [fd: number]: string } })[+tid];
-    for (const fd of Object.keys(fds)) fs.symlinkSync(fds[+fd], path.join(t, 'fd', fd));
-  }
-}
-
-function makeTree(procs: FakeProc[]): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-async-'));
-  for (const p of procs) writeProc(root, p);
-  return root;
-}
 
 /** A host of n processes: each has files, pipes and sockets; inode 5000 is shared by every process (forked workers). */
 function busyHost(n: number): FakeProc[] {
@@ -72,13 +36,12 @@ function scanAsync(opts: ScanOptions, tuning?: AsyncTuning): Promise<OwnerMap> {
   return new Promise((resolve) => scanOwnersAsync(opts, resolve, tuning));
 }
 
-const trees: string[] = [];
-const tree = (procs: FakeProc[]) => { const r = makeTree(procs); trees.push(r); return r; };
+const { tree, removeAll } = trees('portown-async-');
 
 const Async = suite('owners_async');
 
 Async.after(() => {
-  for (const t of trees) fs.rmSync(t, { recursive: true, force: true });
+  removeAll();
   stopAll();
 });
 
@@ -101,6 +64,60 @@ Async('gives the same answer with links on the pool, one at a time or many, and 
     const a = await scanAsync(opts, t);
     assert.is(dump(a), dump(sync), JSON.stringify(t));
     assert.equal(a.stats, sync.stats);
+  }
+});
+
+Async('counts a directory the pool finished before the main thread reached it once', async () => {
+  // Pool answers come back in a fixed order (next turn of the loop), so the
+  // pool finishes pid 103's directory while the main thread, one link a
+  // slice, is still in pid 100's; the main thread must then pass 103 by.
+  const realDir = fs.readdir;
+  const realLink = fs.readlink;
+  fsm.readdir = (p: string, cb: (e: NodeJS.ErrnoException | null, n?: string[]) => void) => { const n = fs.readdirSync(p); setImmediate(() => cb(null, n)); };
+  fsm.readlink = (p: string, cb: (e: NodeJS.ErrnoException | null, l?: string) => void) => { const l = fs.readlinkSync(p); setImmediate(() => cb(null, l)); };
+  const root = tree(busyHost(3));
+  const opts: ScanOptions = { root, wanted: null, threads: false };
+  let a: OwnerMap;
+  try {
+    a = await scanAsync(opts, { ahead: 2, poolLinks: 16, slice: 1 });
+  } finally {
+    fsm.readdir = realDir;
+    fsm.readlink = realLink;
+  }
+  const sync = scanOwnersSync(opts);
+  assert.equal(a.stats, sync.stats);
+  assert.is(dump(a), dump(sync));
+});
+
+Async('with links, keeps every socket link unnamed, reads no starttime, and owners() names what the sync scan names', async () => {
+  const root = tree(busyHost(12).concat([{ pid: 40, start: 9, comm: 'mt', fds: {}, tasks: { 40: { 3: 'socket:[1]' }, 41: { 3: 'socket:[1]', 4: 'socket:[2]' } } }]));
+  // Links read by the main thread only, and by the pool too (its callback puts them in links).
+  for (const tuning of [{ ahead: 3, poolLinks: 0, slice: 512 }, { ahead: 2, poolLinks: 4, slice: 1 }]) {
+    for (const threads of [false, true]) {
+      const what = JSON.stringify(tuning) + ' threads ' + threads;
+      const links = new SocketLinks();
+      let starttimes = 0;
+      let slices = 0;
+      reuseCheck.startTime = (dir) => { starttimes++; return readStartTime(dir); };
+      let a: OwnerMap;
+      try {
+        a = await scanAsync({ root, wanted: null, threads, links, slice: () => { slices++; return 5; } }, tuning);
+      } finally {
+        reuseCheck.startTime = readStartTime;
+      }
+      const sync = scanOwnersSync({ root, wanted: null, threads });
+      assert.is(dump(a), '', 'nothing is named during the scan');
+      assert.is(starttimes, 0);
+      // With no links on the pool, every link is read in slices of 5 (the caller's), not 512.
+      if (tuning.poolLinks === 0) assert.ok(slices >= sync.stats.links / 5, slices + ' slices');
+      assert.equal(a.stats, sync.stats, what);
+      // The busy host's sockets (no task dirs: read through <pid>/fd); the threaded process's only through its task fds.
+      assert.is(links.size, 12 * 9 + (threads ? 3 : 0), what);
+      const wanted = new Set(['5000', '6021', '1', '2']);
+      const stats = newScanStats();
+      const named: OwnerMap = { byInode: links.owners(root, wanted, threads, stats, readProcInfo, readComm), stats };
+      assert.is(dump(named), dump(scanOwnersSync({ root, wanted, threads })), what);
+    }
   }
 });
 

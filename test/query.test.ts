@@ -1,9 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as fs from 'fs';
 import * as path from 'path';
-import { Query, QueryResult, runQuery, inetTables } from '../src/query';
+import { Query, QueryResult, runQuery, inetTables, Scanner } from '../src/query';
+import { scanOwnersAsync } from '../src/owners_async';
 import { SocketRecord } from '../src/types';
 import { FIXTURES } from './helpers/cli';
+import { trees } from './helpers/proc_tree';
 
 function q(fixture: string, over: Partial<Query>): Query {
   return {
@@ -18,6 +21,24 @@ function run(query: Query): { rows: SocketRecord[]; result: QueryResult } {
   runQuery(query, (s) => rows.push(s), (r) => { result = r; });
   return { rows, result: result! };
 }
+/** runQuery with a scanner, pipelined or not; done must come once. */
+function runWith(query: Query, scanner: Scanner, pipelined: boolean): Promise<{ rows: SocketRecord[]; result: QueryResult }> {
+  const rows: SocketRecord[] = [];
+  return new Promise((resolve, reject) => {
+    let calls = 0;
+    runQuery(query, (s) => rows.push(s), (result) => {
+      if (++calls > 1) reject(new Error('done called twice'));
+      // A second call would come after this one: let it show.
+      setTimeout(() => resolve({ rows, result }), 5);
+    }, scanner, pipelined);
+  });
+}
+const asyncScanner: Scanner = scanOwnersAsync;
+/** The async scan with a tight tuning: tiny slices, links on the pool too. */
+const tightScanner: Scanner = (opts, done) => scanOwnersAsync(opts, done, { ahead: 1, poolLinks: 2, slice: 1 });
+const ALL_PROTOS = { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true };
+const { tree, removeAll } = trees('portown-query-');
+
 const line = (s: SocketRecord) =>
   s.kind === 'inet'
     ? s.proto + ' ' + s.local.address + ':' + s.local.port + ' ' + s.state + ' ' + s.owners.map((o) => o.proc.pid + '/' + o.proc.name).join(',')
@@ -83,4 +104,72 @@ Q('the big-endian capture answers right with byteOrder be', () => {
   assert.equal(rows.map(line), ['tcp 192.168.1.1:22 LISTEN 500/dropbear', 'tcp 192.168.1.1:22 ESTABLISHED 501/dropbear', 'tcp6 fd00::1:22 LISTEN 500/dropbear']);
 });
 
+Q('pipelined (tables on the pool during an async scan) gives the rows, owners and table reports of the plain selective query, on every fixture tree', async () => {
+  const fixtures = fs.readdirSync(FIXTURES).filter((f) => fs.existsSync(path.join(FIXTURES, f, 'net')));
+  assert.ok(fixtures.length >= 10, fixtures.join());
+  let compared = 0;
+  let owned = 0;
+  for (const fixture of fixtures) {
+    const byteOrder = fixture.includes('big-endian') ? 'be' : 'le';
+    // Every local port of the tree, from the full listing.
+    const ports = Array.from(new Set(run(q(fixture, { mode: 'all', byteOrder, protos: ALL_PROTOS })).rows
+      .map((s) => (s.kind === 'inet' ? s.local.port : -1)).filter((p) => p >= 0)));
+    const queries: Partial<Query>[] = [{ mode: 'listening', protos: ALL_PROTOS }, { mode: 'listening', protos: ALL_PROTOS, threads: true }];
+    for (const port of ports) queries.push({ mode: 'port', port }, { mode: 'port', port, remote: true }, { mode: 'port', port, threads: true });
+    for (const over of queries) {
+      const query = q(fixture, { byteOrder, ...over });
+      const want = run(query);
+      for (const scanner of [asyncScanner, tightScanner]) {
+        const got = await runWith(query, scanner, true);
+        const what = fixture + ' ' + JSON.stringify(over) + (scanner === tightScanner ? ' (tight)' : '');
+        assert.is(JSON.stringify(got.rows), JSON.stringify(want.rows), what);
+        assert.equal(got.result.tables, want.result.tables, what);
+        assert.equal([got.result.sockets, got.result.noTables, got.result.error], [want.result.sockets, want.result.noTables, undefined], what);
+        compared++;
+      }
+      owned += want.rows.filter((s) => s.owners.length > 0).length;
+    }
+  }
+  // The comparison saw owners, threads and unix sockets, not just empty answers.
+  assert.ok(compared > 100 && owned > 50, compared + ' compared, ' + owned + ' owned rows');
+});
+
+Q('pipelined, a root relative to the working directory answers as an absolute one', async () => {
+  const here = process.cwd();
+  const abs = await runWith(q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), asyncScanner, true);
+  process.chdir(FIXTURES);
+  try {
+    const rel = await runWith({ ...q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), root: 'design-doc' }, asyncScanner, true);
+    assert.is(process.cwd(), FIXTURES);
+    assert.is(JSON.stringify(rel.rows), JSON.stringify(abs.rows));
+    assert.ok(abs.rows.length >= 8 && abs.rows.every((s) => s.kind === 'unix' || s.owners.length > 0));
+  } finally {
+    process.chdir(here);
+  }
+});
+
+Q('pipelined, the listening view includes listening unix sockets with their owners', async () => {
+  const { rows } = await runWith(q('udp-raw-unix', { mode: 'listening', protos: ALL_PROTOS }), asyncScanner, true);
+  assert.equal(rows.filter((s) => s.kind === 'unix').map(line), ['unix /run/app.sock LISTEN 403/app', 'unix /tmp/my sock LISTEN 403/app', 'unix /run/seq.sock LISTEN 404/syslogd', 'unix /tmp/evil\nname LISTEN 403/app']);
+});
+
+Q('pipelined, a table that cannot be read sets result.error and hands nothing to the sink, even rows of the tables before it', async () => {
+  const root = tree([{ pid: 1962, start: 1, comm: 'sshd', fds: { 3: 'socket:[13828]' } }]);
+  fs.mkdirSync(path.join(root, 'net'));
+  fs.copyFileSync(path.join(FIXTURES, 'design-doc', 'net', 'tcp'), path.join(root, 'net', 'tcp'));
+  // tcp6 (read after tcp) is a directory: open works, read fails.
+  fs.mkdirSync(path.join(root, 'net', 'tcp6'));
+  const query: Query = { ...q('design-doc', { mode: 'port', port: 22 }), root };
+  const got = await runWith(query, asyncScanner, true);
+  assert.is(got.result.error && got.result.error.code, 'EISDIR');
+  // The plain selective query throws the same error.
+  assert.throws(() => run(query), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
+  assert.equal([got.rows.length, got.result.sockets], [0, 0]);
+  // With tcp6 readable, the same tree answers: the error, not the tree, emptied the answer.
+  fs.rmdirSync(path.join(root, 'net', 'tcp6'));
+  const ok = await runWith(query, asyncScanner, true);
+  assert.equal([ok.result.error, ok.rows.map(line)], [undefined, ['tcp 0.0.0.0:22 LISTEN 1962/sshd']]);
+});
+
+Q.after(() => removeAll());
 Q.run();
