@@ -217,6 +217,8 @@ function tableRead(report: TableReport, stats: LineStats, after?: () => void) {
 }
 
 function tableMissing(report: TableReport, e: NodeJS.ErrnoException): boolean {
+  // read() errors (EISDIR, EIO) carry no path: the message should name the table.
+  if (e && typeof e === 'object' && !e.path) e.path = report.path;
   if (e.code !== 'ENOENT') return false;
   report.missing = true;
   return true;

@@ -132,4 +132,16 @@ F('--proc at a missing folder, a file, or a folder that is not a /proc: exit 2 w
   fs.rmSync(empty, { recursive: true, force: true });
 });
 
+F('a table that cannot be read (a directory at net/tcp6) is named in the one line, with either scan', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-badtable-'));
+  fs.mkdirSync(path.join(root, 'net', 'tcp6'), { recursive: true });
+  fs.copyFileSync(path.join(FIXTURES, 'design-doc', 'net', 'tcp'), path.join(root, 'net', 'tcp'));
+  fs.mkdirSync(path.join(root, '1', 'fd'), { recursive: true });
+  for (const scan of ['sync', 'pipe']) {
+    const r = portown(['22', '--proc', root], { env: { PORTOWN_SCAN: scan } });
+    assert.equal([r.code, r.stdout, r.stderr], [2, '', 'portown: cannot read ' + path.join(root, 'net', 'tcp6') + ': is a directory\n'], scan);
+  }
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
 F.run();
