@@ -150,6 +150,31 @@ function compileFloor(tmp) {
   return r.status === 0 ? exe : null;
 }
 
+/** TIME_WAIT rows (state 06) in the host's TCP tables, left by an earlier run's teardown. */
+function timeWaitRows() {
+  let n = 0;
+  for (const t of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const line of fs.readFileSync(t, 'latin1').split('\n')) if (line.split(/\s+/)[4] === '06') n++;
+    } catch (e) { /* no such table */ }
+  }
+  return n;
+}
+
+/**
+ * Waits (at most 70 s) for the TIME_WAIT rows of an earlier run to go: every
+ * tool reads them, and a "small host" with 50,000 of them is not small.
+ */
+async function drainTimeWait() {
+  let n = timeWaitRows();
+  if (n < 1000) return;
+  console.log('waiting for ' + n + ' TIME_WAIT rows of an earlier run to expire (up to 70 s) ...');
+  for (let i = 0; i < 70 && n >= 1000; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    n = timeWaitRows();
+  }
+}
+
 async function main() {
   let o;
   try {
@@ -173,6 +198,7 @@ async function main() {
     if (!netstatMode) console.log('portown netstat -ntpa: skipped (netstat mode is not built on this branch yet)');
     for (const t of ['netstat', 'ss', 'lsof', 'fuser']) if (!tools[t]) console.log(t + ': not installed, skipped');
     if (!tools.floor) console.log('C floor: no cc, skipped');
+    await drainTimeWait();
     console.log('starting the ' + o.size + ' load ...');
     load = await startLoad(o.size);
     const info = load.info;
