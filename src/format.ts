@@ -1,5 +1,6 @@
 // Output formats of the main command: the human table, JSON, and --pids.
 // Each takes a write function; nothing here touches stdout itself.
+import { decimal } from './bytes';
 import { escapeBytes, escapeText } from './escape';
 import { InetSocket, Owner, SocketRecord, UnixSocket } from './types';
 import { userName } from './users';
@@ -8,7 +9,7 @@ export type Write = (s: string) => void;
 
 /** "addr:port" as ss prints it: IPv6 in brackets, port 0 as '*'. */
 export function formatEndpoint(family: 4 | 6, address: string, port: number): string {
-  return (family === 6 ? '[' + address + ']' : address) + ':' + (port === 0 ? '*' : String(port));
+  return (family === 6 ? '[' + address + ']' : address) + ':' + (port === 0 ? '*' : decimal(port));
 }
 
 const UNIX_NETID: { [t: string]: string } = { STREAM: 'u_str', DGRAM: 'u_dgr', SEQPACKET: 'u_seq' };
@@ -41,8 +42,8 @@ export function tableCells(s: SocketRecord, threads: boolean): TableCell[] {
   }
   return s.owners.map((o: Owner) => ({
     proto, local, remote, state: s.state,
-    pid: String(o.proc.pid),
-    tid: o.tid ? String(o.tid) : '-',
+    pid: decimal(o.proc.pid),
+    tid: o.tid ? decimal(o.tid) : '-',
     user: escapeText(userName(o.proc.uid)),
     command: escapeBytes(threads && o.threadName ? o.threadName : o.proc.name),
   }));
@@ -120,8 +121,8 @@ export function socketJson(s: SocketRecord): string {
 }
 
 function inetJson(s: InetSocket): string {
-  return '{"proto":"' + s.proto + '","local":{"address":"' + s.local.address + '","port":' + s.local.port +
-    '},"remote":{"address":"' + s.remote.address + '","port":' + s.remote.port +
+  return '{"proto":"' + s.proto + '","local":{"address":"' + s.local.address + '","port":' + decimal(s.local.port) +
+    '},"remote":{"address":"' + s.remote.address + '","port":' + decimal(s.remote.port) +
     '},"state":' + JSON.stringify(s.state) + ',"uid":' + s.uid + ',"inode":"' + s.inode + '","owners":' + ownersJson(s.owners) + '}';
 }
 

@@ -6,7 +6,7 @@
 // parseIpSocketLine() reads one line's fields from the bytes in place into a
 // reused scratch row (no allocation); toInetSocket() builds the JS object, and
 // is only called for rows a query wants.
-import { COLON, fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank } from './bytes';
+import { COLON, fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank, decimal } from './bytes';
 import { ByteOrder } from './endian';
 import { decodeAddress, formatIPv4, formatIPv6 } from './inet';
 import { LineHandler, LineStats, readLines, readLinesAsync } from './linereader';
@@ -127,7 +127,7 @@ export function parseIpSocketLine(buf: Uint8Array, start: number, end: number, r
 
 /** The inode of a parsed row as text. */
 export function rowInode(buf: Uint8Array, row: IpRow): string {
-  return row.inode >= 0 ? String(row.inode) : ascii(buf, row.inodeStart, row.inodeEnd);
+  return row.inode >= 0 ? decimal(row.inode) : ascii(buf, row.inodeStart, row.inodeEnd);
 }
 
 /** True when the remote address of a parsed row is all zeros. */

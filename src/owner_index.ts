@@ -10,6 +10,7 @@
 // Owner objects are built only for the row being printed.
 import type { Match } from './owners';
 import { Owner, ProcInfo } from './types';
+import { isPlainDecimal } from './bytes';
 
 /** Owners by inode, as query.ts reads them. A Map<string, Owner[]> is one. */
 export interface InodeOwners {
@@ -126,7 +127,7 @@ export class OwnerIndex implements OwnerCollector, InodeOwners {
 
   private static numeric(inode: string): number {
     const ino = +inode;
-    return ino <= MAX_INODE && String(ino) === inode ? ino : -1;
+    return ino <= MAX_INODE && isPlainDecimal(inode) ? ino : -1;
   }
 
   get(inode: string): Owner[] | undefined {

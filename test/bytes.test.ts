@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hexDigit, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual } from '../src/bytes';
+import { hexDigit, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual, decimal, isPlainDecimal } from '../src/bytes';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const Bytes = suite('bytes');
@@ -38,6 +38,18 @@ Bytes('skipBlanks and fieldEnd treat space, tab and CR as separators', () => {
   assert.not.ok(isDigits(b(''), 0, 0));
   assert.ok(bytesEqual(b('xsocket'), 1, 7, 'socket'));
   assert.not.ok(bytesEqual(b('xsocket'), 1, 6, 'socket'));
+});
+
+Bytes('decimal gives what String gives for integers, across the three-digit pieces', () => {
+  const cases = [0, 7, 10, 99, 100, 999, 1000, 1001, 1010, 10000, 65535, 100000, 999999, 1000000, 4294967295, 4294967296, 1000000000007, 9007199254740991];
+  for (let i = 0; i < 3000; i++) cases.push(Math.floor(Math.pow(10, (i % 160) / 10)) + i);
+  for (const n of cases) assert.is(decimal(n), String(n), String(n));
+  for (const n of [-1, 1.5, NaN, 9007199254740993]) assert.is(decimal(n), String(n), 'falls back for ' + n);
+});
+
+Bytes('isPlainDecimal: only the text String(n) gives for an integer n >= 0', () => {
+  for (const s of ['0', '7', '10', '4294967295', '1234567890123456']) assert.ok(isPlainDecimal(s), s);
+  for (const s of ['', '01', '+1', '-1', '1e3', ' 1', '1 ', '0x10', '1.0', '12345678901234567']) assert.not.ok(isPlainDecimal(s), JSON.stringify(s));
 });
 
 Bytes.run();

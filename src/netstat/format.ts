@@ -1,6 +1,7 @@
 // netstat's text, byte for byte: net-tools 2.10's formats (the default) and
 // BusyBox's (--busybox). Pure: sockets in, lines out; names, users and the
 // program column come through a Context so tests can pin them.
+import { decimal } from '../bytes';
 import { escapeBytes } from '../escape';
 import { formatIPv4, formatIPv6, isV4Mapped, isZero } from '../inet';
 import { UNIX_FLAG_ACCEPTCON } from '../states';
@@ -67,9 +68,9 @@ export function hostText(b: Uint8Array, c: Context): string {
  */
 export function portText(port: number, proto: string, c: Context): string {
   if (port === 0) return '*';
-  if (c.numeric) return String(port);
+  if (c.numeric) return decimal(port);
   const name = proto === 'raw' && !c.busybox ? c.names.protocol(port) : c.names.service(port, proto);
-  return name || String(port);
+  return name || decimal(port);
 }
 
 /**
