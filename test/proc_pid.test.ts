@@ -35,6 +35,19 @@ P('cmdline is read bounded', () => {
   assert.ok(readSmall('/dev/zero', CMDLINE_MAX)!.length === CMDLINE_MAX, '/dev/zero never ends; we stop at the bound');
 });
 
+P('readSmall: a kept read is its own copy; an unkept one is the scratch view the next read reuses, and what readStatus keeps survives it', () => {
+  const dir = path.join(FIXTURES, 'design-doc', '1962');
+  const kept = readSmall(dir + '/comm')!;
+  const view = readSmall(dir + '/status', 4096, false)!;
+  const st = readStatus(dir)!;
+  const again = readSmall(dir + '/cmdline', CMDLINE_MAX, false)!;
+  assert.is(kept.toString(), 'sshd\n');
+  assert.is(view.buffer, again.buffer, 'one scratch buffer');
+  assert.is.not(kept.buffer, again.buffer);
+  readSmall(dir + '/stat', 1024, false);
+  assert.is(st.name!.toString(), 'sshd', 'the name was copied out of the scratch buffer');
+});
+
 P('starttime is field 22 counted from the last ")" (a comm may hold ") ")', () => {
   const line = '1234 (evil) 1 2 3) S 1 1234 1234 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100 0 0\n';
   assert.is(parseStartTime(Buffer.from(line)), 987654);
