@@ -153,10 +153,15 @@ function scanEnv(env: string | undefined): { forced: string; tuning: AsyncTuning
   return { forced: f[0], tuning: f.length === 4 ? { ahead: +f[1], poolLinks: +f[2], slice: +f[3] } : DEFAULT_TUNING };
 }
 
-/** The owner scan for a host with these processes: on the pool from ASYNC_MIN_PROCESSES up, or as forced. */
+/** Whether the scan runs on the pool: from ASYNC_MIN_PROCESSES processes up, or as forced. */
+function onPool(forced: string, pids: number[]): boolean {
+  return forced === 'async' || forced === 'pipe' || (forced !== 'sync' && pids.length >= ASYNC_MIN_PROCESSES);
+}
+
+/** The owner scan for a host with these processes (see onPool). */
 function scannerFor(env: string | undefined, pids: number[]): Scanner {
   const { forced, tuning } = scanEnv(env);
-  const big = forced === 'async' || forced === 'pipe' || (forced !== 'sync' && pids.length >= ASYNC_MIN_PROCESSES);
+  const big = onPool(forced, pids);
   return (opts, done) => {
     const withPids: ScanOptions = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, links: opts.links, slice: opts.slice, pids };
     if (big) scanOwnersAsync(withPids, done, tuning);
@@ -169,8 +174,7 @@ export function chooseScan(env: string | undefined, root: string, q: Query): Sca
   if (forced === 'sync' || q.mode === 'pid') return { scanner: syncScanner, pipelined: false };
   const pids = listProcesses(root);
   const selective = q.mode === 'port' || q.mode === 'listening';
-  const big = forced === 'async' || forced === 'pipe' || pids.length >= ASYNC_MIN_PROCESSES;
-  return { scanner: scannerFor(env, pids), pipelined: big && selective && forced !== 'async' };
+  return { scanner: scannerFor(env, pids), pipelined: onPool(forced, pids) && selective && forced !== 'async' };
 }
 
 /** netstat -p's scan (every socket link): picked by the number of processes when it runs. */

@@ -84,12 +84,15 @@ export const GONE = -2;
 /** The fd directory itself refused (EACCES/EPERM on opendir). */
 export const DIR_DENIED = -3;
 
+/** True for "socket:[...]", checked cheaply: a first-byte test before the prefix compare (most fds are files). */
+export function isSocketLink(link: string): boolean {
+  return link.length >= 10 && link.charCodeAt(0) === 115 /* s */ && link.charCodeAt(link.length - 1) === 93 /* ] */ &&
+    link.lastIndexOf('socket:[', 0) === 0;
+}
+
 /** Parses "socket:[N]" cheaply; returns N or null. */
 export function socketInode(link: string): string | null {
-  // A cheap first-byte test before the prefix compare: most fds are files.
-  if (link.length < 10 || link.charCodeAt(0) !== 115 /* s */ || link.charCodeAt(link.length - 1) !== 93 /* ] */) return null;
-  if (link.lastIndexOf('socket:[', 0) !== 0) return null;
-  return link.slice(8, -1);
+  return isSocketLink(link) ? link.slice(8, -1) : null;
 }
 
 /**

@@ -188,7 +188,7 @@ function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => 
   let open = 2;
   const joined = () => {
     if (--open > 0) return;
-    if (result.error) return done();
+    if (result.error) return finish(); // nothing was emitted: rows are handed out only here
     const wanted = new Set<string>();
     for (const s of rows) if (s.inode !== '0') wanted.add(s.inode);
     if (wanted.size > 0) {
@@ -196,10 +196,6 @@ function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => 
       for (const s of rows) attach(s, owners);
     }
     for (const s of rows) emit(s);
-    finish();
-  };
-  const done = () => {
-    rows.length = 0;
     finish();
   };
   let k = 0;

@@ -17,6 +17,8 @@
 // fork), which is what the answer says anyway.
 import * as fs from 'fs';
 import { MapCollector } from './owner_index';
+import { isPlainDecimal } from './bytes';
+import { isSocketLink } from './owners';
 import type { Match, ScanStats } from './owners';
 import { InodeOwners } from './owner_index';
 import { ProcInfo } from './types';
@@ -61,25 +63,14 @@ export class SocketLinks {
     return this.n + this.odd.length;
   }
 
-  /** Adds the socket links of one process (Match objects, as readFdLinks makes them). */
-  add(pid: number, matches: Match[]): void {
-    for (let i = 0; i < matches.length; i++) {
-      const m = matches[i];
-      const ino = +m.inode;
-      if (ino <= MAX_INODE && String(ino) === m.inode) this.put(ino, pid, m.tid, m.fd);
-      else this.odd.push({ pid, m });
-    }
-  }
-
   /**
    * Adds fd `fdName` of pid (thread tid, 0 for the process) when `link` is
    * socket:[N]; returns whether it was a socket. The inode is read from the
    * link's characters, with no string or object made for it.
    */
   addLink(pid: number, tid: number, fdName: string, link: string): boolean {
+    if (!isSocketLink(link)) return false;
     const len = link.length;
-    // "socket:[" + digits + "]": a cheap first-byte test before the prefix compare (most fds are files).
-    if (len < 10 || link.charCodeAt(0) !== 115 /* s */ || link.charCodeAt(len - 1) !== 93 /* ] */ || link.lastIndexOf('socket:[', 0) !== 0) return false;
     const fd = +fdName;
     if (!(fd >= 0)) return false;
     let ino = 0;
@@ -119,7 +110,7 @@ export class SocketLinks {
   owners(root: string, wanted: Set<string>, threads: boolean, stats: ScanStats,
     readInfo: (dir: string, pid: number) => ProcInfo | null, readThreadName: (dir: string) => Buffer | null): InodeOwners {
     const want = new Set<number>();
-    wanted.forEach((s) => { const v = +s; if (v <= MAX_INODE && String(v) === s) want.add(v); });
+    wanted.forEach((s) => { const v = +s; if (v <= MAX_INODE && isPlainDecimal(s)) want.add(v); });
     const byPid = new Map<number, Match[]>();
     const hold = (pid: number, m: Match) => {
       const list = byPid.get(pid);

@@ -16,6 +16,8 @@ const { tree, removeAll } = trees('portown-links-');
 const realReadLink = relinkCheck.readLink;
 
 const m = (fd: number, inode: string, tid = 0): Match => ({ tid, fd, inode });
+/** Adds the links of one process as the scan does, one fd link text at a time. */
+const add = (links: SocketLinks, pid: number, ms: Match[]) => ms.forEach((x) => links.addLink(pid, x.tid, String(x.fd), 'socket:[' + x.inode + ']'));
 
 /** Owners as text: inode: pid/tid/fds/name, in the order owners() gives them. */
 function dump(o: InodeOwners): string[] {
@@ -41,9 +43,9 @@ function threeHolders() {
   ]);
   const links = new SocketLinks();
   // Added in the order an async scan may finish them, not in pid order.
-  links.add(100, [m(3, '500'), m(4, '501'), m(5, '500')]);
-  links.add(200, [m(3, '502')]);
-  links.add(50, [m(7, '500')]);
+  add(links, 100, [m(3, '500'), m(4, '501'), m(5, '500')]);
+  add(links, 200, [m(3, '502')]);
+  add(links, 50, [m(7, '500')]);
   return { root, links };
 }
 
@@ -73,7 +75,7 @@ S('reads nothing of a process that holds none of the wanted inodes', () => {
 S('with threads, names each thread that holds the socket, with its own name, and re-reads its task fd', () => {
   const root = tree([{ pid: 40, start: 9, comm: 'mt', fds: {}, tasks: { 40: { 3: 'socket:[1]' }, 41: { 3: 'socket:[1]', 4: 'socket:[2]' } } }]);
   const links = new SocketLinks();
-  links.add(40, [m(3, '1', 41), m(4, '2', 41), m(3, '1', 40)]);
+  add(links, 40, [m(3, '1', 41), m(4, '2', 41), m(3, '1', 40)]);
   const paths: string[] = [];
   relinkCheck.readLink = (p) => { paths.push(p.slice(root.length)); return realReadLink(p); };
   const r = name(links, root, ['1', '2'], true);
@@ -97,8 +99,8 @@ S('an inode that is not a plain number below 2^32 is kept aside and still found 
     { pid: 61, start: 1, comm: 'huge', fds: { 4: 'socket:[' + big + ']', 5: 'socket:[12]' } },
   ]);
   const links = new SocketLinks();
-  links.add(60, [m(3, '00012')]);
-  links.add(61, [m(4, big), m(5, '12')]);
+  add(links, 60, [m(3, '00012')]);
+  add(links, 61, [m(4, big), m(5, '12')]);
   assert.equal(dump(name(links, root, ['00012', big]).owners), ['00012: 60/0/3/zero', big + ': 61/0/4/huge']);
   // '12' is a different text from '00012': only the plain one matches it.
   assert.equal(dump(name(links, root, ['12']).owners), ['12: 61/0/5/huge']);
@@ -110,10 +112,10 @@ S('keeps every link past its first chunk, thread ids included where a later chun
     { pid: 20, start: 1, comm: 'last', fds: {}, tasks: { 21: { 9: 'socket:[8]' } } },
   ]);
   const links = new SocketLinks();
-  links.add(10, [m(3, '7')]);
+  add(links, 10, [m(3, '7')]);
   // Links of processes that are not wanted, past the first chunk (16384 links).
-  for (let p = 0; p < 50; p++) links.add(1000 + p, Array.from({ length: 400 }, (_, i) => m(i, String(100000 + p * 400 + i))));
-  links.add(20, [m(9, '8', 21)]);
+  for (let p = 0; p < 50; p++) add(links, 1000 + p, Array.from({ length: 400 }, (_, i) => m(i, String(100000 + p * 400 + i))));
+  add(links, 20, [m(9, '8', 21)]);
   assert.is(links.size, 20002);
   assert.equal(dump(name(links, root, ['7', '8'], true).owners), ['7: 10/0/3/first', '8: 20/21/9/last']);
 });
