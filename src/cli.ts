@@ -10,7 +10,7 @@ import { quoteText } from './escape';
 import { HELP } from './help';
 import { Io } from './io';
 import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
-import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, syncScanner } from './query';
+import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, ScanPlan, SYNC_PLAN, syncScanner } from './query';
 import { listProcesses, ScanOptions } from './owners';
 import { AsyncTuning, DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
 import { runNetstat } from './netstat/index';
@@ -141,12 +141,6 @@ function isListening(s: SocketRecord): boolean {
  */
 const ASYNC_MIN_PROCESSES = 1000;
 
-export interface ScanPlan {
-  scanner: Scanner;
-  /** Read a selective query's tables on the pool during the scan (runQuery's pipelined). */
-  pipelined: boolean;
-}
-
 function scanEnv(env: string | undefined): { forced: string; tuning: AsyncTuning } {
   // "async:AHEAD:POOLLINKS:SLICE" (or pipe:...) also sets the tuning, for the benchmark.
   const f = (env || '').split(':');
@@ -163,7 +157,7 @@ function scannerFor(env: string | undefined, pids: number[]): Scanner {
   const { forced, tuning } = scanEnv(env);
   const big = onPool(forced, pids);
   return (opts, done) => {
-    const withPids: ScanOptions = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, links: opts.links, slice: opts.slice, pids };
+    const withPids: ScanOptions = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, links: opts.links, slice: opts.slice, pids, argv0Only: opts.argv0Only };
     if (big) scanOwnersAsync(withPids, done, tuning);
     else syncScanner(withPids, done);
   };
@@ -171,15 +165,25 @@ function scannerFor(env: string | undefined, pids: number[]): Scanner {
 
 export function chooseScan(env: string | undefined, root: string, q: Query): ScanPlan {
   const forced = scanEnv(env).forced;
-  if (forced === 'sync' || q.mode === 'pid') return { scanner: syncScanner, pipelined: false };
-  const pids = listProcesses(root);
-  const selective = q.mode === 'port' || q.mode === 'listening';
-  return { scanner: scannerFor(env, pids), pipelined: onPool(forced, pids) && selective && forced !== 'async' };
+  if (forced === 'sync' || q.mode === 'pid') return SYNC_PLAN;
+  return planFor(env, listProcesses(root), q.mode === 'port' || q.mode === 'listening');
 }
 
-/** netstat -p's scan (every socket link): picked by the number of processes when it runs. */
-function netstatScanner(env: string | undefined): Scanner {
-  return (opts, done) => scannerFor(env, listProcesses(opts.root))(opts, done);
+/**
+ * The plan for a host with these processes: on the pool from
+ * ASYNC_MIN_PROCESSES up, with the tables on the pool too (during the scan for
+ * a selective query, after it for a full listing), unless PORTOWN_SCAN=async
+ * asks for the pool scan alone.
+ */
+function planFor(env: string | undefined, pids: number[], selective: boolean): ScanPlan {
+  const forced = scanEnv(env).forced;
+  const poolTables = onPool(forced, pids) && forced !== 'async';
+  return { scanner: scannerFor(env, pids), pipelined: poolTables && selective, poolTables: poolTables && !selective };
+}
+
+/** netstat's plan (its -p scan reads every socket link): picked by the number of processes when each pass runs. */
+function netstatPlan(env: string | undefined): (root: string) => ScanPlan {
+  return (root) => (scanEnv(env).forced === 'sync' ? SYNC_PLAN : planFor(env, listProcesses(root), false));
 }
 
 /** How the procfs at root is mounted (hidepid), from our own mountinfo; null when not a procfs mount point. */
@@ -266,7 +270,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
   };
   try {
     const plan = chooseScan(scanEnv, q.root, q);
-    runQuery(q, sink, finish, plan.scanner, plan.pipelined);
+    runQuery(q, sink, finish, plan.scanner, plan.pipelined, plan.poolTables);
   } catch (e) {
     if (e instanceof PipeClosed) throw e;
     cannotRead(e);
@@ -308,8 +312,8 @@ export function main(): void {
   try {
     const args = process.argv.slice(2);
     const env = process.env;
-    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit, netstatScanner(env.PORTOWN_SCAN));
-    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit, netstatScanner(env.PORTOWN_SCAN));
+    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit, netstatPlan(env.PORTOWN_SCAN));
+    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit, netstatPlan(env.PORTOWN_SCAN));
     let o: Options;
     try {
       o = parseArgs(args, env);

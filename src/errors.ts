@@ -14,6 +14,11 @@ export function errnoText(e: unknown): string {
   return (err && err.code && ERRNO_TEXT[err.code]) || (err && err.code) || String((err && err.message) || err);
 }
 
+/** True for an error from fs (it has an errno code such as ENOENT), not one of ours. */
+export function isFsError(e: unknown): boolean {
+  return !!e && typeof (e as NodeJS.ErrnoException).code === 'string';
+}
+
 /** Why root cannot serve as a /proc tree, or null when it is a readable directory. */
 export function checkProcRoot(root: string): string | null {
   let st: fs.Stats;

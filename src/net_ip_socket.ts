@@ -11,7 +11,7 @@ import { ByteOrder } from './endian';
 import { decodeAddress, formatIPv4, formatIPv6 } from './inet';
 import { LineHandler, LineStats, readLines, readLinesAsync } from './linereader';
 import { datagramStateName, tcpStateName } from './states';
-import { InetProto, InetSocket, TableReport } from './types';
+import { InetFields, InetProto, InetSocket, TableReport } from './types';
 
 export const INET_PROTOS: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6'];
 
@@ -168,6 +168,35 @@ export function toInetSocket(buf: Uint8Array, row: IpRow, proto: InetProto, orde
   };
 }
 
+/**
+ * The fields of parsed rows, decoded into one record that each call refills
+ * (so valid until the next call): for output that prints a row at once and
+ * keeps nothing of it, as netstat mode does. No address text is made.
+ */
+export function inetFieldsOf(proto: InetProto, order: ByteOrder): (buf: Uint8Array, row: IpRow) => InetFields {
+  const n = proto.endsWith('6') ? 16 : 4;
+  const f: InetFields = {
+    proto, local: { port: 0 }, remote: { port: 0 }, localBytes: new Uint8Array(n), remoteBytes: new Uint8Array(n),
+    stateCode: 0, uid: 0, inode: '', txQueue: 0, rxQueue: 0, timerActive: 0, timerWhen: 0, retransmits: 0, timeout: 0,
+  };
+  return (buf, row) => {
+    decodeAddress(buf, row.localStart, row.words, order, f.localBytes);
+    decodeAddress(buf, row.remoteStart, row.words, order, f.remoteBytes);
+    f.local.port = row.localPort;
+    f.remote.port = row.remotePort;
+    f.stateCode = row.state;
+    f.uid = row.uid;
+    f.inode = rowInode(buf, row);
+    f.txQueue = row.txQueue;
+    f.rxQueue = row.rxQueue;
+    f.timerActive = row.timerActive;
+    f.timerWhen = row.timerWhen;
+    f.retransmits = row.retransmits;
+    f.timeout = row.timeout;
+    return f;
+  };
+}
+
 /** True when a line that failed to parse is the column header. */
 export function isHeaderLine(buf: Uint8Array, start: number, end: number): boolean {
   // "  sl  local_address rem_address ..." : look for "sl" as the first field.
@@ -208,6 +237,38 @@ export function readTableAsync(report: TableReport, onLine: LineHandler, after: 
     tableRead(report, stats as LineStats, after);
     done(null);
   });
+}
+
+/** One table of a listing: its report, line handler, what to run after its last line, and text to write before it. */
+export interface TableRead {
+  report: TableReport;
+  onLine: LineHandler;
+  after?: () => void;
+  before?: () => void;
+}
+
+/**
+ * Reads the tables in order, each with readTable, or on the pool with
+ * readTableAsync (the kernel's walk of the next page overlaps the handling
+ * of this one). The sync way throws its errors, the pool way hands them to
+ * done; either way a read error stops the listing there.
+ */
+export function readTables(reads: TableRead[], onPool: boolean, done: (err: Error | null) => void): void {
+  if (!onPool) {
+    for (const r of reads) {
+      if (r.before) r.before();
+      readTable(r.report, r.onLine, r.after);
+    }
+    return done(null);
+  }
+  let k = 0;
+  const next = (err: Error | null) => {
+    if (err || k === reads.length) return done(err);
+    const r = reads[k++];
+    if (r.before) r.before();
+    readTableAsync(r.report, r.onLine, r.after, next);
+  };
+  next(null);
 }
 
 function tableRead(report: TableReport, stats: LineStats, after?: () => void) {
@@ -378,6 +439,20 @@ export function ipTableLines(
   onRow: (s: InetSocket) => void,
   dedupLimit: number = DEDUP_WINDOW,
 ): LineHandler {
+  return ipTableRows(report, proto, want, (buf, row) => onRow(toInetSocket(buf, row, proto, order)), dedupLimit);
+}
+
+/**
+ * ipTableLines without the socket objects: each wanted row, once, is handed
+ * over parsed in place (valid during the call only).
+ */
+export function ipTableRows(
+  report: TableReport,
+  proto: InetProto,
+  want: (buf: Buffer, row: IpRow) => boolean,
+  onRow: (buf: Buffer, row: IpRow) => void,
+  dedupLimit: number = DEDUP_WINDOW,
+): LineHandler {
   const row = newIpRow(proto.endsWith('6') ? 4 : 1);
   const recent = new RecentKeys(dedupLimit);
   const key = [0, 0];
@@ -394,6 +469,6 @@ export function ipTableLines(
       report.duplicates++;
       return;
     }
-    onRow(toInetSocket(buf, row, proto, order));
+    onRow(buf, row);
   };
 }

@@ -25,7 +25,7 @@
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
 // as the sync scan makes them, whatever order the processes finish in.
 import * as fs from 'fs';
-import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, countProcess, finishProcess, listProcesses, listTids, newScanStats, readFdLinks, reuseCheck, socketInode } from './owners';
+import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, countProcess, finishProcess, infoReader, listProcesses, listTids, newScanStats, readFdLinks, reuseCheck, socketInode } from './owners';
 import { newCollector } from './owner_index';
 
 export interface AsyncTuning {
@@ -88,6 +88,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
   // With links, every socket link is kept unnamed (socket_links.ts): no starttime per process, no names.
   const links = given.links || null;
   const wanted = links ? null : given.wanted;
+  const readInfo = infoReader(given);
   const pids = given.onlyPid !== undefined ? [given.onlyPid] : given.pids || listProcesses(given.root);
   // The main thread reads links from inside each fd directory; the pool's paths are absolute.
   const { opts, cwd } = beginChdir(given);
@@ -110,7 +111,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     job.result = addResult(job.result, r);
     if (--job.dirsLeft > 0) return;
     jobsOpen--;
-    if (!links) finishProcess(job.dir, job.pid, job.t0, job.result, job.matches, opts.threads, out, stats);
+    if (!links) finishProcess(job.dir, job.pid, job.t0, job.result, job.matches, opts.threads, out, stats, readInfo);
     else countProcess(job.dir, job.pid, job.t0, job.result, stats); // its links are in `links` already
   };
 

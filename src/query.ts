@@ -10,12 +10,12 @@
 //    read on the pool, so the kernel's work on the tables runs on the other
 //    core; then only the holders of the matching rows are named.
 import { ByteOrder } from './endian';
-import { IpRow, ipTableLines, newTableReport, readTableAsync, rowRemoteIsAny, scanIpTable } from './net_ip_socket';
+import { isFsError } from './errors';
+import { IpRow, ipTableLines, newTableReport, readTables, rowRemoteIsAny, scanIpTable, TableRead } from './net_ip_socket';
 import { scanUnixTable, UnixRow, unixTableLines } from './net_unix';
 import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from './owners';
 import { readComm } from './proc_pid';
 import { SocketLinks } from './socket_links';
-import type { LineHandler } from './linereader';
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from './states';
 import { InetProto, ProtoSet, SocketRecord, TableReport } from './types';
 
@@ -46,7 +46,10 @@ export interface QueryResult {
   noTables: boolean;
   /** For mode 'pid': false when the process does not exist. */
   pidFound: boolean;
-  /** A table that could not be read (not a missing one), from a pipelined query; nothing was handed to the sink. */
+  /**
+   * A table that could not be read (not a missing one). A pipelined query
+   * then hands nothing to the sink; a full listing stops at that table.
+   */
   error?: NodeJS.ErrnoException;
 }
 
@@ -98,12 +101,25 @@ export type Scanner = (opts: ScanOptions, done: (owners: OwnerMap) => void) => v
 
 export const syncScanner: Scanner = (opts, done) => done(scanOwnersSync(opts));
 
+/** Which owner scan runs, and how the tables are read (cli.ts chooses by the number of processes). */
+export interface ScanPlan {
+  scanner: Scanner;
+  /** A selective query reads its tables on the pool during the scan (runQuery's pipelined). */
+  pipelined: boolean;
+  /** A full listing reads its tables on the pool after the scan (readTables). */
+  poolTables: boolean;
+}
+
+/** Everything on the main thread: a small host, and the tests. */
+export const SYNC_PLAN: ScanPlan = { scanner: syncScanner, pipelined: false, poolTables: false };
+
 /**
  * Runs a query, handing each socket (with its owners) to sink in table order,
  * then calls done. Table read errors other than a missing file are thrown
  * (synchronously, or from inside the scanner's callback).
  */
-export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner, pipelined: boolean = false): void {
+export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner, pipelined: boolean = false,
+  poolTables: boolean = false): void {
   const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true };
   const tables = inetTables(q.protos);
   const emit = (s: SocketRecord) => {
@@ -123,17 +139,30 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
       result.scan = owners.stats;
       if (q.mode === 'pid' && owners.stats.processes === 0) result.pidFound = false;
       const held = q.mode === 'pid' ? owners.byInode : null;
+      const onRow = (s: SocketRecord) => { attach(s, owners); emit(s); };
+      const reads: TableRead[] = [];
       for (const proto of tables) {
-        result.tables.push(scanIpTable(q.root, proto, q.byteOrder,
-          held ? (b, row) => row.inode !== 0 && held.has(inodeText(b, row)) : () => true,
-          (s) => { attach(s, owners); emit(s); }));
+        const report = newTableReport(q.root + '/net/' + proto);
+        reads.push({ report, onLine: ipTableLines(report, proto, q.byteOrder,
+          held ? (b, row) => row.inode !== 0 && held.has(inodeText(b, row)) : () => true, onRow) });
       }
       if (q.protos.unix) {
-        result.tables.push(scanUnixTable(q.root,
-          held ? (b, row) => row.inode !== 0 && held.has(unixInodeText(b, row)) : () => true,
-          (s) => { attach(s, owners); emit(s); }));
+        const report = newTableReport(q.root + '/net/unix');
+        const lines = unixTableLines(report, held ? (b, row) => row.inode !== 0 && held.has(unixInodeText(b, row)) : () => true, onRow);
+        reads.push({ report, onLine: lines.onLine, after: lines.after });
       }
-      finish();
+      for (const r of reads) result.tables.push(r.report);
+      const read = (err: Error | null) => {
+        if (err) result.error = err as NodeJS.ErrnoException;
+        finish();
+      };
+      try {
+        readTables(reads, poolTables, read);
+      } catch (e) {
+        // A table's read error (the scan may have called back from the pool: nobody up there to catch it).
+        if (!isFsError(e)) throw e;
+        read(e as Error);
+      }
     });
     return;
   }
@@ -172,7 +201,7 @@ const SLICE_WHILE_READING = 24;
 function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, scanner: Scanner) {
   const rows: SocketRecord[] = [];
   const push = (s: SocketRecord) => { rows.push(s); };
-  const reads: { report: TableReport; onLine: LineHandler; after?: () => void }[] = [];
+  const reads: TableRead[] = [];
   for (const proto of inetTables(q.protos)) {
     const report = newTableReport(q.root + '/net/' + proto);
     reads.push({ report, onLine: ipTableLines(report, proto, q.byteOrder, inetFilter(q, proto), push) });
@@ -198,17 +227,11 @@ function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => 
     for (const s of rows) emit(s);
     finish();
   };
-  let k = 0;
-  const next = (err: Error | null) => {
+  readTables(reads, true, (err) => {
     if (err) result.error = err as NodeJS.ErrnoException;
-    if (err || k === reads.length) {
-      reading = false;
-      return joined();
-    }
-    const r = reads[k++];
-    readTableAsync(r.report, r.onLine, r.after, next);
-  };
-  next(null);
+    reading = false;
+    joined();
+  });
   scanner({ root: q.root, wanted: null, threads: q.threads, links, slice: () => (reading ? SLICE_WHILE_READING : 0) }, (owners) => {
     result.scan = owners.stats;
     joined();

@@ -46,17 +46,15 @@ export interface Owner {
   fds: number[];
 }
 
-export interface InetSocket {
-  kind: 'inet';
+/** What a row of an IP table says, decoded; all netstat prints (it needs no address text). */
+export interface InetFields {
   proto: InetProto;
-  family: 4 | 6;
-  local: Endpoint;
-  remote: Endpoint;
+  local: { port: number };
+  remote: { port: number };
   /** Raw address bytes (4 or 16), network order: for netstat's printing rules. */
   localBytes: Uint8Array;
   remoteBytes: Uint8Array;
   stateCode: number;
-  state: string;
   uid: number;
   /** Decimal text: inode numbers are moving to 64 bits. "0" for TIME_WAIT and request sockets. */
   inode: string;
@@ -66,6 +64,14 @@ export interface InetSocket {
   timerWhen: number;
   retransmits: number;
   timeout: number;
+}
+
+export interface InetSocket extends InetFields {
+  kind: 'inet';
+  family: 4 | 6;
+  local: Endpoint;
+  remote: Endpoint;
+  state: string;
   owners: Owner[];
 }
 

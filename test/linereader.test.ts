@@ -151,6 +151,27 @@ LR('the thread-pool reader closes its file after the last line and after a read 
   assert.is(open(), before);
 });
 
+LR('the thread-pool reader lets a throwing handler\'s error go up, and still closes its file', async () => {
+  const open = () => fs.readdirSync('/proc/self/fd').length;
+  // Several pages: the next read is on the pool when the handler throws.
+  const p = file('async-throw', Array.from({ length: 400 }, (_, i) => 'row ' + i).join('\n') + '\n');
+  const before = open();
+  const listeners = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  try {
+    const caught = await new Promise<unknown>((resolve) => {
+      process.once('uncaughtException', resolve);
+      let n = 0;
+      readLinesAsync(p, () => { if (++n === 100) throw new Error('stop at 100'); }, () => resolve('done was called'), 64);
+    });
+    assert.is((caught as Error).message, 'stop at 100');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(open(), before);
+  } finally {
+    for (const l of listeners) process.on('uncaughtException', l);
+  }
+});
+
 LR('the thread-pool reader reads the live /proc/net/tcp like the sync one', async () => {
   const r = await collectAsync('/proc/net/tcp', 256);
   assert.is(r.err, null);

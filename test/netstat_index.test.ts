@@ -1,5 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES } from './helpers/cli';
 import { Io } from '../src/io';
@@ -7,7 +9,7 @@ import { privilegeWarning, runNetstat } from '../src/netstat/index';
 import { NETSTAT_HELP } from '../src/netstat/help';
 import { newScanStats, OwnerMap, ScanOptions } from '../src/owners';
 import { scanOwnersAsync } from '../src/owners_async';
-import { Scanner } from '../src/query';
+import { Scanner, ScanPlan } from '../src/query';
 
 const I = suite('netstat runNetstat');
 const BE = path.join(FIXTURES, 'netstat-big-endian');
@@ -32,29 +34,76 @@ function fakeIo(flushFails = Infinity): Fake {
   return io;
 }
 
-function run(args: string[], io: Fake, env: { [k: string]: string } = {}, scanner?: Scanner): number[] {
+function run(args: string[], io: Fake, env: { [k: string]: string } = {}, plan?: (root: string) => ScanPlan): number[] {
   const codes: number[] = [];
-  runNetstat(args, env, io, (c) => codes.push(c), scanner);
+  runNetstat(args, env, io, (c) => codes.push(c), plan);
   return codes;
 }
 
-I('-p with the thread-pool scan (what cli.ts hands over on a busy host) prints what the sync scan does, once the scan is done', async () => {
+/** What cli.ts hands over on a busy host: the scan and the tables on the pool. */
+function poolPlan(scans: ScanOptions[] = []): () => ScanPlan {
+  const pool: Scanner = (opts, done) => { scans.push(opts); scanOwnersAsync(opts, done); };
+  return () => ({ scanner: pool, pipelined: false, poolTables: true });
+}
+
+function runPool(args: string[], io: Fake, scans: ScanOptions[] = []): Promise<number[]> {
+  return new Promise<number[]>((resolve) => {
+    const got: number[] = [];
+    runNetstat(args, {}, io, (c) => { got.push(c); resolve(got); }, poolPlan(scans));
+  });
+}
+
+I('-p with the thread-pool scan and tables (what cli.ts hands over on a busy host) prints what the sync way does, once the scan is done', async () => {
   const root = path.join(FIXTURES, 'ipv6');
   const sync = fakeIo();
   assert.equal(run(['-ntuxap', '--proc', root], sync), [0]);
   assert.match(sync.out, /\d+\/\S+/, 'the fixture has named holders');
   const scans: ScanOptions[] = [];
-  const pool: Scanner = (opts, done) => { scans.push(opts); scanOwnersAsync(opts, done); };
   const io = fakeIo();
-  const codes = await new Promise<number[]>((resolve) => {
-    const got: number[] = [];
-    runNetstat(['-ntuxap', '--proc', root], {}, io, (c) => { got.push(c); resolve(got); }, pool);
-    assert.is(io.out, '', 'nothing is printed before the scan calls back');
-  });
-  assert.equal(codes, [0]);
+  const codes = runPool(['-ntuxap', '--proc', root], io, scans);
+  assert.is(io.out, '', 'nothing is printed before the scan calls back');
+  assert.equal(await codes, [0]);
   assert.is(io.out, sync.out);
   assert.equal(io.err, sync.err);
   assert.equal(scans.map((o) => [o.wanted, o.threads]), [[null, false]]);
+});
+
+I('tables read on the pool give the same bytes and notes as the sync reads, for every fixture and several option sets', async () => {
+  let compared = 0;
+  for (const name of fs.readdirSync(FIXTURES)) {
+    const root = path.join(FIXTURES, name);
+    if (!fs.existsSync(path.join(root, 'net'))) continue;
+    for (const args of [['-ntuwxap'], ['-tuwx'], ['-ltunp', '--busybox'], ['-ntuwxaeeo'], ['-nlp']]) {
+      const all = [...args, '--proc', root];
+      const sync = fakeIo();
+      const codes = run(all, sync);
+      const io = fakeIo();
+      assert.equal(await runPool(all, io), codes, name + ' ' + args.join(' '));
+      assert.equal([io.out, io.err], [sync.out, sync.err], name + ' ' + args.join(' '));
+      compared++;
+    }
+  }
+  assert.ok(compared >= 40, 'compared ' + compared);
+});
+
+I('a table that cannot be read (a directory at net/tcp6) ends the listing with one line naming it, on the pool as in sync', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-nsbad-'));
+  fs.mkdirSync(path.join(root, 'net', 'tcp6'), { recursive: true });
+  fs.copyFileSync(path.join(FIXTURES, 'design-doc', 'net', 'tcp'), path.join(root, 'net', 'tcp'));
+  try {
+    const sync = fakeIo();
+    assert.equal(run(['-ntap', '--proc', root], sync), [2]);
+    const io = fakeIo();
+    assert.equal(await runPool(['-ntap', '--proc', root], io), [2]);
+    for (const got of [sync, io]) {
+      assert.equal(got.err, ['netstat: cannot read ' + path.join(root, 'net', 'tcp6') + ': is a directory']);
+      // tcp, read before, was listed
+      assert.match(got.out, /^Active Internet connections \(servers and established\)\n.*\ntcp  .*:22 /s);
+    }
+    assert.is(io.out, sync.out);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 I('-c: lists, flushes, then asks io.later for the next pass in a second; each pass is a whole listing', () => {

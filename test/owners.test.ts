@@ -120,4 +120,31 @@ O('an unreadable fd directory is counted as denied, with its pid', () => {
   if (m.stats.denied > 0) assert.ok(m.stats.deniedPids.length > 0);
 });
 
+O('argv0Only (netstat -p) names holders from cmdline alone: comm and status are never read, in either scan', async () => {
+  const { makeTree } = await import('./helpers/proc_tree');
+  const { scanOwnersAsync } = await import('../src/owners_async');
+  const tree = makeTree([{ pid: 40, start: 7, comm: 'web', fds: { 3: 'socket:[500]' } }, { pid: 41, start: 8, comm: 'kthr', fds: { 4: 'socket:[501]' } }]);
+  try {
+    // Unreadable comm and status (directories): a full read would call both processes gone.
+    for (const pid of [40, 41]) for (const f of ['comm', 'status']) {
+      fs.unlinkSync(path.join(tree, String(pid), f));
+      fs.mkdirSync(path.join(tree, String(pid), f));
+    }
+    fs.writeFileSync(path.join(tree, '41', 'cmdline'), ''); // a kernel thread
+    const opts = { root: tree, wanted: null, threads: false, argv0Only: true };
+    const pool = await new Promise<ReturnType<typeof scanOwnersSync>>((resolve) => scanOwnersAsync(opts, resolve));
+    for (const m of [scanOwnersSync(opts), pool]) {
+      const got = ['500', '501'].map((ino) => (m.byInode.get(ino) || []).map((o) =>
+        [o.proc.pid, o.fd, o.proc.cmdline.toString(), o.proc.argv0Len, o.proc.name.length, o.proc.uid]));
+      assert.equal(got, [[[40, 3, 'web --serve', 3, 0, -1]], [[41, 4, '', 0, 0, -1]]]);
+      assert.equal([m.stats.vanished, m.stats.reused], [0, 0]);
+    }
+    // Without argv0Only the same tree has no readable names: the processes count as gone.
+    const full = scanOwnersSync({ root: tree, wanted: null, threads: false });
+    assert.equal([full.byInode.size, full.stats.vanished], [0, 2]);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+});
+
 O.run();

@@ -5,7 +5,7 @@ import { decimal } from '../bytes';
 import { escapeBytes } from '../escape';
 import { formatIPv4, formatIPv6, isV4Mapped, isZero } from '../inet';
 import { UNIX_FLAG_ACCEPTCON } from '../states';
-import { InetSocket, UnixSocket } from '../types';
+import { InetFields, UnixSocket } from '../types';
 import { Names } from './names';
 
 /** printf("%-Ns"): pads on the right, never cuts. */
@@ -34,7 +34,7 @@ export interface Context {
   /** User name of a uid (only asked with -e and without -n). */
   user: (uid: number) => string;
   /** The PID/Program name text of a socket: '-' when no holder is visible. */
-  prog: (s: InetSocket | UnixSocket) => string;
+  prog: (s: InetFields | UnixSocket) => string;
 }
 
 function modeText(c: Context): string {
@@ -86,7 +86,7 @@ export function endpointText(b: Uint8Array, port: number, proto: string, c: Cont
   return host.slice(0, 22 - portLen) + ':' + sport.slice(0, portLen);
 }
 
-function baseProto(s: InetSocket): string {
+function baseProto(s: InetFields): string {
   return s.proto.replace('6', '');
 }
 
@@ -94,7 +94,7 @@ function baseProto(s: InetSocket): string {
 const TCP_STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
   'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING'];
 
-function stateText(s: InetSocket): string {
+function stateText(s: InetFields): string {
   const base = baseProto(s);
   if (base === 'tcp') return TCP_STATES[s.stateCode] || '';
   if (base === 'raw') return String(s.stateCode);
@@ -106,7 +106,7 @@ function seconds(when: number): string {
 }
 
 /** net-tools' -o column (USER_HZ is 100 on Linux). */
-export function timerText(s: InetSocket): string {
+export function timerText(s: InetFields): string {
   const tcp = baseProto(s) === 'tcp';
   // udp_do_one() zeroes the retransmit count before printing.
   const retr = baseProto(s) === 'udp' ? 0 : s.retransmits;
@@ -143,14 +143,14 @@ export function inetHeader(c: Context): string {
  * port numbers printed after it (itoa again) overwrite: the column shows the
  * last port printed as a number (remote, else local), else the state.
  */
-function busyboxRawState(s: InetSocket, c: Context): string {
+function busyboxRawState(s: InetFields, c: Context): string {
   const numbered = (port: number) => port !== 0 && (c.numeric || c.names.service(port, 'raw') === null);
   if (numbered(s.remote.port)) return String(s.remote.port);
   if (numbered(s.local.port)) return String(s.local.port);
   return String(s.stateCode);
 }
 
-export function inetLine(s: InetSocket, c: Context): string {
+export function inetLine(s: InetFields, c: Context): string {
   const proto = baseProto(s);
   const local = endpointText(s.localBytes, s.local.port, proto, c);
   const remote = endpointText(s.remoteBytes, s.remote.port, proto, c);

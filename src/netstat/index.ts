@@ -1,16 +1,16 @@
 // netstat mode: "portown netstat [options]", or this file run under the name
 // "netstat". Prints what net-tools 2.10's netstat prints, byte for byte
 // (or BusyBox's format with --busybox), from /proc alone.
-import { checkProcRoot, errnoText } from '../errors';
+import { checkProcRoot, errnoText, isFsError } from '../errors';
 import { quoteText } from '../escape';
 import { UsageError } from '../args';
 import { hostByteOrder } from '../endian';
 import { Io, Done } from '../io';
-import { IpRow, rowRemoteIsAny, scanIpTable } from '../net_ip_socket';
-import { scanUnixTable, UnixRow } from '../net_unix';
+import { inetFieldsOf, IpRow, ipTableRows, newTableReport, readTables, rowRemoteIsAny, TableRead } from '../net_ip_socket';
+import { UnixRow, unixTableLines } from '../net_unix';
 import { tableNotes } from '../notes';
 import { OwnerMap } from '../owners';
-import { inetTables, Scanner, syncScanner } from '../query';
+import { inetTables, ScanPlan, SYNC_PLAN } from '../query';
 import { UNIX_FLAG_ACCEPTCON } from '../states';
 import { InetProto, TableReport } from '../types';
 import { userName } from '../users';
@@ -31,10 +31,11 @@ export type Env = { [k: string]: string | undefined };
 /** Thrown inside a listing for a /proc that cannot be read: one line, exit 2. */
 class ReadError extends Error {}
 
-function rethrowRead(e: unknown, fallbackPath: string): never {
+/** The one-line error of a /proc that cannot be read; anything that is not an fs error goes on up. */
+function readError(e: unknown, fallbackPath: string): ReadError {
+  if (!isFsError(e)) throw e;
   const err = e as NodeJS.ErrnoException;
-  if (err && typeof err.code === 'string') throw new ReadError('cannot read ' + (err.path || fallbackPath) + ': ' + errnoText(e));
-  throw e;
+  return new ReadError('cannot read ' + (err.path || fallbackPath) + ': ' + errnoText(e));
 }
 
 /** net-tools' words when -p could not see every process (printed before the listing). */
@@ -52,7 +53,8 @@ interface Run {
   root: string;
   io: Io;
   names: Names;
-  scanner: Scanner;
+  /** The owner scan of -p and how to read the tables (cli.ts picks by the number of processes). */
+  plan: (root: string) => ScanPlan;
 }
 
 function context(r: Run, prog: (inode: string) => string): Context {
@@ -77,8 +79,12 @@ function unixWant(c: Context): (b: Buffer, row: UnixRow) => boolean {
   return (_b, row) => (row.state === 1 && (row.flags & UNIX_FLAG_ACCEPTCON) !== 0) === c.listening;
 }
 
-/** One listing of the sockets, with the owners of -p (null without). Returns the tables it read. */
-function listSockets(r: Run, owners: OwnerMap | null): TableReport[] {
+/**
+ * One listing of the sockets, with the owners of -p (null without); calls
+ * back with the tables it read. onPool: the tables are read on the thread
+ * pool (a big host), so the kernel reads a page while the last is printed.
+ */
+function listSockets(r: Run, owners: OwnerMap | null, onPool: boolean, listed: (result: TableReport[] | ReadError) => void): void {
   const { o, root, io } = r;
   const sel = selection(o);
   const busybox = o.style === 'busybox';
@@ -87,25 +93,33 @@ function listSockets(r: Run, owners: OwnerMap | null): TableReport[] {
   const byInode = owners ? owners.byInode : null;
   const c = context(r, (inode) => programs.of(inode !== '0' && byInode ? byInode.get(inode) : undefined));
   const order = o.byteOrder || hostByteOrder();
-  const reports: TableReport[] = [];
-  try {
-    if (sel.tcp || sel.udp || sel.raw) {
-      io.write(inetHeader(c));
-      for (const proto of inetTables(sel)) {
-        reports.push(scanIpTable(root, proto, order, inetWant(proto, c), (s) => io.write(inetLine(s, c))));
-      }
-    }
-    if (sel.unix) {
-      io.write(unixHeader(c));
-      reports.push(scanUnixTable(root, unixWant(c), (s) => io.write(unixLine(s, c))));
-    }
-  } catch (e) {
-    rethrowRead(e, root + '/net');
+  const reads: TableRead[] = [];
+  if (sel.tcp || sel.udp || sel.raw) {
+    inetTables(sel).forEach((proto, k) => {
+      const report = newTableReport(root + '/net/' + proto);
+      const fields = inetFieldsOf(proto, order);
+      const onLine = ipTableRows(report, proto, inetWant(proto, c), (b, row) => io.write(inetLine(fields(b, row), c)));
+      reads.push({ report, onLine, before: k === 0 ? () => io.write(inetHeader(c)) : undefined });
+    });
   }
-  return reports;
+  if (sel.unix) {
+    const report = newTableReport(root + '/net/unix');
+    const lines = unixTableLines(report, unixWant(c), (s) => io.write(unixLine(s, c)));
+    reads.push({ report, onLine: lines.onLine, after: lines.after, before: () => io.write(unixHeader(c)) });
+  }
+  // A table that cannot be read (not a missing one) ends the listing with its error.
+  const reports = reads.map((t) => t.report);
+  if (onPool) return readTables(reads, true, (err) => listed(err ? readError(err, root + '/net') : reports));
+  let failed: ReadError | null = null;
+  try {
+    readTables(reads, false, () => undefined);
+  } catch (e) {
+    failed = readError(e, root + '/net');
+  }
+  listed(failed || reports);
 }
 
-function listRoutes(r: Run): TableReport[] {
+function listRoutes(r: Run): TableReport[] | ReadError {
   const st = { busybox: r.o.style === 'busybox', numeric: r.o.numeric, extend: r.o.extend };
   let header = false;
   const writeHeader = () => {
@@ -121,35 +135,40 @@ function listRoutes(r: Run): TableReport[] {
     if (!report.missing) writeHeader();
     return [report];
   } catch (e) {
-    return rethrowRead(e, r.root + '/net/route');
+    return readError(e, r.root + '/net/route');
   }
 }
 
 /** One pass (one second of -c); calls done with the exit code. */
 function pass(r: Run, done: (code: number) => void): void {
-  const listed = (list: () => TableReport[]) => {
-    let reports: TableReport[];
-    try {
-      reports = list();
-    } catch (e) {
-      if (!(e instanceof ReadError)) throw e;
-      r.io.error('netstat: ' + e.message);
+  const listed = (result: TableReport[] | ReadError) => {
+    if (result instanceof ReadError) {
+      r.io.error('netstat: ' + result.message);
       return done(EXIT_USAGE);
     }
-    done(checkReports(r, reports));
+    done(checkReports(r, result));
   };
-  if (r.o.action === 'route') return listed(() => listRoutes(r));
-  if (!r.o.program) return listed(() => listSockets(r, null));
+  if (r.o.action === 'route') return listed(listRoutes(r));
+  let plan: ScanPlan | ReadError;
+  try {
+    plan = r.plan(r.root);
+  } catch (e) {
+    // the process list could not be read: an error for -p only
+    plan = readError(e, r.root);
+  }
+  if (!r.o.program) return listSockets(r, null, !(plan instanceof ReadError) && plan.poolTables, listed);
+  if (plan instanceof ReadError) return listed(plan);
+  const { scanner, poolTables } = plan;
   let scanned = false;
   try {
-    r.scanner({ root: r.root, wanted: null, threads: false }, (owners) => {
+    scanner({ root: r.root, wanted: null, threads: false, argv0Only: true }, (owners) => {
       scanned = true;
-      listed(() => listSockets(r, owners));
+      listSockets(r, owners, poolTables, listed);
     });
   } catch (e) {
     // the process list could not be read (the listing's own errors are handled in listed)
     if (scanned) throw e;
-    listed(() => rethrowRead(e, r.root));
+    listed(readError(e, r.root));
   }
 }
 
@@ -165,8 +184,8 @@ function checkReports(r: Run, reports: TableReport[]): number {
 }
 
 
-/** `scanner` is the owner scan of -p (cli.ts picks sync or the thread pool by the number of processes). */
-export function runNetstat(args: string[], env: Env, io: Io, done: Done, scanner: Scanner = syncScanner): void {
+/** `plan` gives the owner scan of -p and how the tables are read (cli.ts picks sync or the thread pool by the number of processes). */
+export function runNetstat(args: string[], env: Env, io: Io, done: Done, plan: (root: string) => ScanPlan = () => SYNC_PLAN): void {
   let o: NetstatOptions;
   try {
     o = parseNetstatArgs(args, env);
@@ -189,7 +208,7 @@ export function runNetstat(args: string[], env: Env, io: Io, done: Done, scanner
     io.error('netstat: ' + bad);
     return done(EXIT_USAGE);
   }
-  const r: Run = { o, root, io, names: new Names(), scanner };
+  const r: Run = { o, root, io, names: new Names(), plan };
   // -c: once a second until killed, or until the reader goes away (the
   // write then throws, and cli.ts exits quietly with 0).
   const loop = () => pass(r, (code) => {
