@@ -1,7 +1,7 @@
 // The command line: the only module that touches process.argv, the
 // environment, stdout/stderr and the exit code. Everything below is pure
 // functions over a /proc root.
-import * as fs from 'fs';
+import fs = require('fs');
 import { checkProcRoot, errnoText } from './errors';
 import { Options, parseArgs, UsageError } from './args';
 import { hostByteOrder } from './endian';

@@ -1,5 +1,5 @@
 // Turning fs errors into the one-line messages both command modes print.
-import * as fs from 'fs';
+import fs = require('fs');
 import { quoteText } from './escape';
 
 const ERRNO_TEXT: { [c: string]: string } = {

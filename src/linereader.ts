@@ -2,7 +2,7 @@
 // million rows, and /proc returns short reads, so we never readFileSync them:
 // we read into the same buffer until read() returns 0, hand each complete line
 // to the callback as a byte range, and keep memory flat whatever the file size.
-import * as fs from 'fs';
+import fs = require('fs');
 
 export const DEFAULT_BUFFER_SIZE = 64 * 1024;
 

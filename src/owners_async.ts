@@ -24,7 +24,7 @@
 // name (pid reuse), vanished and denied processes counted, vanished fds skipped.
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
 // as the sync scan makes them, whatever order the processes finish in.
-import * as fs from 'fs';
+import fs = require('fs');
 import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, countProcess, finishProcess, infoReader, listProcesses, listTids, newScanStats, readFdLinks, reuseCheck, socketInode } from './owners';
 import { newCollector } from './owner_index';
 
@@ -214,7 +214,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
       // The oldest listed directory, from where the main thread (or the pool) left it, up to the budget.
       const d = ready[head];
       const from = d.next;
-      const to = Math.min(d.names.length, from + budget);
+      let to = Math.min(d.names.length, from + budget);
       if (to > from) {
         // A directory read over several slices is entered once (fdDirPrefix may chdir into it).
         if (d !== inDir) {
@@ -222,7 +222,11 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
           inPrefix = fdDirPrefix(d.path, !!opts.chdir);
         }
         const before = links ? links.size : 0;
-        if (readFdLinks(inPrefix, d.names, d.tid, wanted, d.job.matches, from, to, links, d.job.pid) === DENIED) d.denied = true;
+        if (readFdLinks(inPrefix, d.names, d.tid, wanted, d.job.matches, from, to, links, d.job.pid) === DENIED) {
+          // refused: so are the rest of its links (readFdLinks stopped at the first)
+          d.denied = true;
+          to = d.names.length;
+        }
         if (links) d.job.found += links.size - before;
         d.next = to;
         d.answered += to - from;

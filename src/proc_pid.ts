@@ -1,7 +1,7 @@
 // Per-process files: <root>/<pid>/{comm,status,cmdline,stat} and the fd links.
 // Each reader returns null (or -1) when the process went away or the file
 // cannot be read: processes vanish mid-scan on every busy host.
-import * as fs from 'fs';
+import fs = require('fs');
 
 const small = Buffer.allocUnsafe(4096);
 

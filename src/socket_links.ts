@@ -15,7 +15,7 @@
 // and an unrelated process cannot hold it at the same fd. The only thing that
 // passes is a process that really holds the socket then (inherited across a
 // fork), which is what the answer says anyway.
-import * as fs from 'fs';
+import fs = require('fs');
 import { MapCollector } from './owner_index';
 import { isPlainDecimal } from './bytes';
 import { isSocketLink } from './owners';

@@ -1,5 +1,5 @@
 // uid -> user name from /etc/passwd (read once, lazily, only when a table is printed).
-import * as fs from 'fs';
+import fs = require('fs');
 
 let names: Map<number, string> | null = null;
 

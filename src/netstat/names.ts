@@ -3,7 +3,7 @@
 // a raw socket shows in its port column, /etc/networks for route destinations.
 // No DNS is ever asked (net-tools would ask it through the resolver).
 // Each file is read once, when the first name is wanted.
-import * as fs from 'fs';
+import fs = require('fs');
 import { formatIPv4, formatIPv6 } from '../inet';
 
 export type FileReader = (path: string) => string | null;
