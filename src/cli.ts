@@ -170,15 +170,13 @@ export function chooseScan(env: string | undefined, root: string, q: Query): Sca
 }
 
 /**
- * The plan for a host with these processes: on the pool from
- * ASYNC_MIN_PROCESSES up, with the tables on the pool too (during the scan for
- * a selective query, after it for a full listing), unless PORTOWN_SCAN=async
- * asks for the pool scan alone.
+ * The plan for a host with these processes: the scan on the pool from
+ * ASYNC_MIN_PROCESSES up, and for a selective query the tables on the pool
+ * during it, unless PORTOWN_SCAN=async asks for the pool scan alone.
  */
 function planFor(env: string | undefined, pids: number[], selective: boolean): ScanPlan {
   const forced = scanEnv(env).forced;
-  const poolTables = onPool(forced, pids) && forced !== 'async';
-  return { scanner: scannerFor(env, pids), pipelined: poolTables && selective, poolTables: poolTables && !selective };
+  return { scanner: scannerFor(env, pids), pipelined: onPool(forced, pids) && forced !== 'async' && selective };
 }
 
 /** netstat's plan (its -p scan reads every socket link): picked by the number of processes when each pass runs. */
@@ -270,7 +268,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
   };
   try {
     const plan = chooseScan(scanEnv, q.root, q);
-    runQuery(q, sink, finish, plan.scanner, plan.pipelined, plan.poolTables);
+    runQuery(q, sink, finish, plan.scanner, plan.pipelined);
   } catch (e) {
     if (e instanceof PipeClosed) throw e;
     cannotRead(e);

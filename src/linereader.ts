@@ -48,40 +48,28 @@ export function readLinesFd(fd: number, onLine: LineHandler, bufferSize: number 
  * The same reader on libuv's thread pool: each read() runs there, so the
  * kernel's work on a big table (it re-walks its hash for every page it hands
  * out) goes to another core while the main thread does something else; lines
- * are handed over on the main thread. Two read buffers take turns: the next
- * read is on the pool while the lines of the last one are handled, so the
- * kernel's walk and our parsing overlap. `done` is called once, with the fs
- * error (open or read) or the stats.
+ * are handed over on the main thread. `done` is called once, with the fs error
+ * (open or read) or the stats.
  */
 export function readLinesAsync(path: string, onLine: LineHandler, done: (err: NodeJS.ErrnoException | null, stats: LineStats | null) => void,
   bufferSize: number = DEFAULT_BUFFER_SIZE): void {
   fs.open(path, 'r', (err, fd) => {
     if (err) return done(err, null);
     const lines = new LineSplitter(onLine, bufferSize);
-    const pages = [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)];
-    let turn = 0;
-    let failed = false;
     const finish = (e: NodeJS.ErrnoException | null) => fs.close(fd, () => done(e, e ? null : lines.stats));
-    const next = () => fs.read(fd, pages[turn], 0, bufferSize, null, onRead);
+    const next = () => fs.read(fd, lines.buf, lines.filled, lines.space(), null, onRead);
     const onRead = (e: NodeJS.ErrnoException | null, n: number) => {
-      // The handler threw while this read was on the pool: only close the file.
-      if (failed) return fs.close(fd, () => undefined);
       if (e) return finish(e);
-      const page = pages[turn];
-      if (n > 0) {
-        turn ^= 1;
-        next();
-      }
+      let more: boolean;
       try {
-        if (n > 0) lines.feed(page, n);
-        else lines.push(0);
+        more = lines.push(n);
       } catch (thrown) {
-        // let it go on up; the read in flight closes the file when it lands
-        if (n > 0) failed = true;
-        else fs.closeSync(fd);
+        // the handler threw: close the file, then let it go on up
+        fs.closeSync(fd);
         throw thrown;
       }
-      if (n === 0) finish(null);
+      if (more) next();
+      else finish(null);
     };
     next();
   });
@@ -107,17 +95,6 @@ export class LineSplitter {
 
   space(): number {
     return this.size - this.filled;
-  }
-
-  /** Takes n > 0 bytes read into another buffer, as they fit after what is pending. */
-  feed(src: Buffer, n: number): void {
-    for (let off = 0; off < n;) {
-      // push leaves room: at least one byte is free after it
-      const k = Math.min(this.space(), n - off);
-      src.copy(this.buf, this.filled, off, off + k);
-      off += k;
-      this.push(k);
-    }
   }
 
   /** Takes n bytes read at `filled`; returns false at the end of the file (n = 0). */

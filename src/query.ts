@@ -104,22 +104,25 @@ export const syncScanner: Scanner = (opts, done) => done(scanOwnersSync(opts));
 /** Which owner scan runs, and how the tables are read (cli.ts chooses by the number of processes). */
 export interface ScanPlan {
   scanner: Scanner;
-  /** A selective query reads its tables on the pool during the scan (runQuery's pipelined). */
+  /**
+   * A selective query reads its tables on the pool during the scan
+   * (runQuery's pipelined). Full listings read theirs on the main thread
+   * after the scan, whatever the host: /proc/net hands out one 4 KiB page per
+   * read(), and on the pool each page cost a wake-up of the main thread
+   * (large bench host, netstat -nta: 834 ms on the pool, 681 ms without).
+   */
   pipelined: boolean;
-  /** A full listing reads its tables on the pool after the scan (readTables). */
-  poolTables: boolean;
 }
 
 /** Everything on the main thread: a small host, and the tests. */
-export const SYNC_PLAN: ScanPlan = { scanner: syncScanner, pipelined: false, poolTables: false };
+export const SYNC_PLAN: ScanPlan = { scanner: syncScanner, pipelined: false };
 
 /**
  * Runs a query, handing each socket (with its owners) to sink in table order,
  * then calls done. Table read errors other than a missing file are thrown
  * (synchronously, or from inside the scanner's callback).
  */
-export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner, pipelined: boolean = false,
-  poolTables: boolean = false): void {
+export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner, pipelined: boolean = false): void {
   const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true };
   const tables = inetTables(q.protos);
   const emit = (s: SocketRecord) => {
@@ -157,7 +160,7 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
         finish();
       };
       try {
-        readTables(reads, poolTables, read);
+        readTables(reads, false, read);
       } catch (e) {
         // A table's read error (the scan may have called back from the pool: nobody up there to catch it).
         if (!isFsError(e)) throw e;

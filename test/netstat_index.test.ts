@@ -40,10 +40,10 @@ function run(args: string[], io: Fake, env: { [k: string]: string } = {}, plan?:
   return codes;
 }
 
-/** What cli.ts hands over on a busy host: the scan and the tables on the pool. */
+/** What cli.ts hands over on a busy host: the scan on the pool. */
 function poolPlan(scans: ScanOptions[] = []): () => ScanPlan {
   const pool: Scanner = (opts, done) => { scans.push(opts); scanOwnersAsync(opts, done); };
-  return () => ({ scanner: pool, pipelined: false, poolTables: true });
+  return () => ({ scanner: pool, pipelined: false });
 }
 
 function runPool(args: string[], io: Fake, scans: ScanOptions[] = []): Promise<number[]> {
@@ -53,7 +53,7 @@ function runPool(args: string[], io: Fake, scans: ScanOptions[] = []): Promise<n
   });
 }
 
-I('-p with the thread-pool scan and tables (what cli.ts hands over on a busy host) prints what the sync way does, once the scan is done', async () => {
+I('-p with the thread-pool scan (what cli.ts hands over on a busy host) prints what the sync scan does, once the scan is done', async () => {
   const root = path.join(FIXTURES, 'ipv6');
   const sync = fakeIo();
   assert.equal(run(['-ntuxap', '--proc', root], sync), [0]);
@@ -68,7 +68,7 @@ I('-p with the thread-pool scan and tables (what cli.ts hands over on a busy hos
   assert.equal(scans.map((o) => [o.wanted, o.threads]), [[null, false]]);
 });
 
-I('tables read on the pool give the same bytes and notes as the sync reads, for every fixture and several option sets', async () => {
+I('the thread-pool scan gives the same bytes and notes as the sync scan, for every fixture and several option sets', async () => {
   let compared = 0;
   for (const name of fs.readdirSync(FIXTURES)) {
     const root = path.join(FIXTURES, name);
@@ -86,7 +86,7 @@ I('tables read on the pool give the same bytes and notes as the sync reads, for 
   assert.ok(compared >= 40, 'compared ' + compared);
 });
 
-I('a table that cannot be read (a directory at net/tcp6) ends the listing with one line naming it, on the pool as in sync', async () => {
+I('a table that cannot be read (a directory at net/tcp6) ends the listing with one line naming it, after either scan', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-nsbad-'));
   fs.mkdirSync(path.join(root, 'net', 'tcp6'), { recursive: true });
   fs.copyFileSync(path.join(FIXTURES, 'design-doc', 'net', 'tcp'), path.join(root, 'net', 'tcp'));

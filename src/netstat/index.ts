@@ -53,7 +53,7 @@ interface Run {
   root: string;
   io: Io;
   names: Names;
-  /** The owner scan of -p and how to read the tables (cli.ts picks by the number of processes). */
+  /** The owner scan of -p (cli.ts picks sync or the pool by the number of processes). */
   plan: (root: string) => ScanPlan;
 }
 
@@ -79,12 +79,8 @@ function unixWant(c: Context): (b: Buffer, row: UnixRow) => boolean {
   return (_b, row) => (row.state === 1 && (row.flags & UNIX_FLAG_ACCEPTCON) !== 0) === c.listening;
 }
 
-/**
- * One listing of the sockets, with the owners of -p (null without); calls
- * back with the tables it read. onPool: the tables are read on the thread
- * pool (a big host), so the kernel reads a page while the last is printed.
- */
-function listSockets(r: Run, owners: OwnerMap | null, onPool: boolean, listed: (result: TableReport[] | ReadError) => void): void {
+/** One listing of the sockets, with the owners of -p (null without); returns the tables it read, or the error that ended it. */
+function listSockets(r: Run, owners: OwnerMap | null): TableReport[] | ReadError {
   const { o, root, io } = r;
   const sel = selection(o);
   const busybox = o.style === 'busybox';
@@ -97,6 +93,7 @@ function listSockets(r: Run, owners: OwnerMap | null, onPool: boolean, listed: (
   if (sel.tcp || sel.udp || sel.raw) {
     inetTables(sel).forEach((proto, k) => {
       const report = newTableReport(root + '/net/' + proto);
+      // one record refilled per row: a row is printed at once and nothing of it kept
       const fields = inetFieldsOf(proto, order);
       const onLine = ipTableRows(report, proto, inetWant(proto, c), (b, row) => io.write(inetLine(fields(b, row), c)));
       reads.push({ report, onLine, before: k === 0 ? () => io.write(inetHeader(c)) : undefined });
@@ -107,16 +104,14 @@ function listSockets(r: Run, owners: OwnerMap | null, onPool: boolean, listed: (
     const lines = unixTableLines(report, unixWant(c), (s) => io.write(unixLine(s, c)));
     reads.push({ report, onLine: lines.onLine, after: lines.after, before: () => io.write(unixHeader(c)) });
   }
-  // A table that cannot be read (not a missing one) ends the listing with its error.
-  const reports = reads.map((t) => t.report);
-  if (onPool) return readTables(reads, true, (err) => listed(err ? readError(err, root + '/net') : reports));
-  let failed: ReadError | null = null;
   try {
+    // After the scan, on the main thread (see ScanPlan.pipelined for why not on the pool).
     readTables(reads, false, () => undefined);
   } catch (e) {
-    failed = readError(e, root + '/net');
+    // A table that cannot be read (not a missing one) ends the listing with its error.
+    return readError(e, root + '/net');
   }
-  listed(failed || reports);
+  return reads.map((t) => t.report);
 }
 
 function listRoutes(r: Run): TableReport[] | ReadError {
@@ -149,21 +144,12 @@ function pass(r: Run, done: (code: number) => void): void {
     done(checkReports(r, result));
   };
   if (r.o.action === 'route') return listed(listRoutes(r));
-  let plan: ScanPlan | ReadError;
-  try {
-    plan = r.plan(r.root);
-  } catch (e) {
-    // the process list could not be read: an error for -p only
-    plan = readError(e, r.root);
-  }
-  if (!r.o.program) return listSockets(r, null, !(plan instanceof ReadError) && plan.poolTables, listed);
-  if (plan instanceof ReadError) return listed(plan);
-  const { scanner, poolTables } = plan;
+  if (!r.o.program) return listed(listSockets(r, null));
   let scanned = false;
   try {
-    scanner({ root: r.root, wanted: null, threads: false, argv0Only: true }, (owners) => {
+    r.plan(r.root).scanner({ root: r.root, wanted: null, threads: false, argv0Only: true }, (owners) => {
       scanned = true;
-      listSockets(r, owners, poolTables, listed);
+      listed(listSockets(r, owners));
     });
   } catch (e) {
     // the process list could not be read (the listing's own errors are handled in listed)
@@ -184,7 +170,7 @@ function checkReports(r: Run, reports: TableReport[]): number {
 }
 
 
-/** `plan` gives the owner scan of -p and how the tables are read (cli.ts picks sync or the thread pool by the number of processes). */
+/** `plan` gives the owner scan of -p (cli.ts picks sync or the thread pool by the number of processes when a pass runs). */
 export function runNetstat(args: string[], env: Env, io: Io, done: Done, plan: (root: string) => ScanPlan = () => SYNC_PLAN): void {
   let o: NetstatOptions;
   try {
