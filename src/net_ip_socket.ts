@@ -249,9 +249,9 @@ export interface TableRead {
 
 /**
  * Reads the tables in order, each with readTable, or on the pool with
- * readTableAsync (the kernel's walk of the next page overlaps the handling
- * of this one). The sync way throws its errors, the pool way hands them to
- * done; either way a read error stops the listing there.
+ * readTableAsync (the pipelined query, while the scan runs on the main
+ * thread). The sync way throws its errors, the pool way hands them to done;
+ * either way a read error stops the reading there.
  */
 export function readTables(reads: TableRead[], onPool: boolean, done: (err: Error | null) => void): void {
   if (!onPool) {
