@@ -14,9 +14,10 @@ export function errnoText(e: unknown): string {
   return (err && err.code && ERRNO_TEXT[err.code]) || (err && err.code) || String((err && err.message) || err);
 }
 
-/** True for an error from fs (it has an errno code such as ENOENT), not one of ours. */
+/** True for an error from a system call (an errno code such as ENOENT), not Node's own ERR_* or ours. */
 export function isFsError(e: unknown): boolean {
-  return !!e && typeof (e as NodeJS.ErrnoException).code === 'string';
+  const code = e ? (e as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
 }
 
 /** Why root cannot serve as a /proc tree, or null when it is a readable directory. */

@@ -155,17 +155,15 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
         reads.push({ report, onLine: lines.onLine, after: lines.after });
       }
       for (const r of reads) result.tables.push(r.report);
-      const read = (err: Error | null) => {
-        if (err) result.error = err as NodeJS.ErrnoException;
-        finish();
-      };
       try {
-        readTables(reads, false, read);
+        readTables(reads, false, () => undefined);
       } catch (e) {
-        // A table's read error (the scan may have called back from the pool: nobody up there to catch it).
+        // A table's read error: into the result, since the scan may have called back
+        // from the pool, with nobody up there to catch it. Anything else goes on up.
         if (!isFsError(e)) throw e;
-        read(e as Error);
+        result.error = e as NodeJS.ErrnoException;
       }
+      finish();
     });
     return;
   }

@@ -147,4 +147,41 @@ O('argv0Only (netstat -p) names holders from cmdline alone: comm and status are 
   }
 });
 
+O('a refused fd link ends the reading of that directory (the kernel refuses the rest too), in either scan', async () => {
+  const { makeTree } = await import('./helpers/proc_tree');
+  const { scanOwnersAsync } = await import('../src/owners_async');
+  const fds: { [fd: number]: string } = {};
+  for (let fd = 0; fd < 40; fd++) fds[fd] = 'socket:[' + (900 + fd) + ']';
+  const tree = makeTree([{ pid: 50, start: 1, comm: 'guarded', fds }, { pid: 51, start: 2, comm: 'open', fds: { 3: 'socket:[999]' } }]);
+  // As for a process we may not ptrace: its fd directory lists, every link is refused.
+  const realFs = require('fs');
+  const orig = realFs.readlinkSync;
+  let refused = 0;
+  realFs.readlinkSync = function (p: string, ...rest: unknown[]) {
+    const where = p.charAt(0) === '/' ? p : process.cwd() + '/' + p;
+    if (where.indexOf('/50/fd/') >= 0) {
+      refused++;
+      throw Object.assign(new Error('EACCES: permission denied, readlink'), { code: 'EACCES' });
+    }
+    return orig.call(realFs, p, ...rest);
+  };
+  try {
+    const opts = { root: tree, wanted: null, threads: false };
+    const sync = scanOwnersSync(opts);
+    const syncRefused = refused;
+    refused = 0;
+    // A slice of 8 links: without the stop, the pump would come back for the rest of the directory.
+    const pool = await new Promise<ReturnType<typeof scanOwnersSync>>((resolve) => scanOwnersAsync(opts, resolve, { ahead: 4, poolLinks: 0, slice: 8 }));
+    assert.equal([syncRefused, refused], [1, 1], 'one refused readlink per scan, not 40');
+    for (const m of [sync, pool]) {
+      assert.equal([m.stats.denied, m.stats.deniedPids, m.stats.processes], [1, [50], 2]);
+      assert.equal(brief(m.byInode.get('999')), [[51, 0, 'open', 3]]);
+      assert.is(m.byInode.size, 1);
+    }
+  } finally {
+    realFs.readlinkSync = orig;
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+});
+
 O.run();
