@@ -157,7 +157,7 @@ function scannerFor(env: string | undefined, pids: number[]): Scanner {
   const { forced, tuning } = scanEnv(env);
   const big = onPool(forced, pids);
   return (opts, done) => {
-    const withPids: ScanOptions = { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, links: opts.links, slice: opts.slice, pids, argv0Only: opts.argv0Only };
+    const withPids: ScanOptions = { ...opts, pids };
     if (big) scanOwnersAsync(withPids, done, tuning);
     else syncScanner(withPids, done);
   };

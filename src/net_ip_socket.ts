@@ -247,20 +247,27 @@ export interface TableRead {
   before?: () => void;
 }
 
-/**
- * Reads the tables in order, each with readTable, or on the pool with
- * readTableAsync (the pipelined query, while the scan runs on the main
- * thread). The sync way throws its errors, the pool way hands them to done;
- * either way a read error stops the reading there.
- */
-export function readTables(reads: TableRead[], onPool: boolean, done: (err: Error | null) => void): void {
-  if (!onPool) {
-    for (const r of reads) {
-      if (r.before) r.before();
-      readTable(r.report, r.onLine, r.after);
-    }
-    return done(null);
+/** A TableRead of <root>/net/<name>, with the line handler `lines` makes for its report. */
+export function tableAt(root: string, name: string,
+  lines: (report: TableReport) => LineHandler | { onLine: LineHandler; after: () => void }): TableRead {
+  const report = newTableReport(root + '/net/' + name);
+  const l = lines(report);
+  return typeof l === 'function' ? { report, onLine: l } : { report, onLine: l.onLine, after: l.after };
+}
+
+/** Reads the tables in order with readTable; a read error is thrown, and stops the reading there. */
+export function readTables(reads: TableRead[]): void {
+  for (const r of reads) {
+    if (r.before) r.before();
+    readTable(r.report, r.onLine, r.after);
   }
+}
+
+/**
+ * readTables on the pool, with readTableAsync (the pipelined query, while the
+ * scan runs on the main thread); done gets the read error that stopped it.
+ */
+export function readTablesAsync(reads: TableRead[], done: (err: Error | null) => void): void {
   let k = 0;
   const next = (err: Error | null) => {
     if (err || k === reads.length) return done(err);

@@ -6,7 +6,7 @@
 // The kernel prints the path byte for byte (abstract names get a leading '@'
 // and '@' for each NUL), so a path may hold spaces or even a newline: a line
 // that is not a row, right after a row with a path, continues that path.
-import { COLON, fieldEnd, isDigits, parseDec, parseHex, skipBlanks, ascii } from './bytes';
+import { COLON, fieldEnd, isDigits, parseDec, parseHex, skipBlanks, ascii, decimal } from './bytes';
 import { countMalformed, newTableReport, readTable } from './net_ip_socket';
 import type { LineHandler } from './linereader';
 import { unixStateName, unixTypeName } from './states';
@@ -63,6 +63,11 @@ export function parseUnixLine(buf: Uint8Array, start: number, end: number, row: 
   return true;
 }
 
+/** The inode of a parsed row as text (decimal(): see bytes.ts for why not String()). */
+export function unixRowInode(buf: Uint8Array, row: UnixRow): string {
+  return row.inode >= 0 ? decimal(row.inode) : ascii(buf, row.inodeStart, row.inodeEnd);
+}
+
 export function toUnixSocket(buf: Buffer, row: UnixRow): UnixSocket {
   return {
     kind: 'unix',
@@ -73,7 +78,7 @@ export function toUnixSocket(buf: Buffer, row: UnixRow): UnixSocket {
     type: unixTypeName(row.type),
     stateCode: row.state,
     state: unixStateName(row.state, row.flags),
-    inode: row.inode >= 0 ? String(row.inode) : ascii(buf, row.inodeStart, row.inodeEnd),
+    inode: unixRowInode(buf, row),
     path: row.pathStart >= 0 ? Buffer.from(buf.subarray(row.pathStart, row.pathEnd)) : null,
     owners: [],
   };

@@ -147,7 +147,7 @@ export function beginChdir(opts: ScanOptions): { opts: ScanOptions; cwd: string 
   } catch (e) {
     return { opts, cwd: null };
   }
-  return { opts: { root: opts.root, wanted: opts.wanted, threads: opts.threads, onlyPid: opts.onlyPid, pids: opts.pids, chdir: true, links: opts.links, argv0Only: opts.argv0Only }, cwd };
+  return { opts: { ...opts, chdir: true }, cwd };
 }
 
 export function endChdir(cwd: string | null): void {

@@ -11,8 +11,8 @@
 //    core; then only the holders of the matching rows are named.
 import { ByteOrder } from './endian';
 import { isFsError } from './errors';
-import { IpRow, ipTableLines, newTableReport, readTables, rowRemoteIsAny, scanIpTable, TableRead } from './net_ip_socket';
-import { scanUnixTable, UnixRow, unixTableLines } from './net_unix';
+import { IpRow, ipTableLines, readTables, readTablesAsync, rowInode, rowRemoteIsAny, scanIpTable, tableAt } from './net_ip_socket';
+import { scanUnixTable, unixRowInode, unixTableLines } from './net_unix';
 import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from './owners';
 import { readComm } from './proc_pid';
 import { SocketLinks } from './socket_links';
@@ -143,20 +143,15 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
       if (q.mode === 'pid' && owners.stats.processes === 0) result.pidFound = false;
       const held = q.mode === 'pid' ? owners.byInode : null;
       const onRow = (s: SocketRecord) => { attach(s, owners); emit(s); };
-      const reads: TableRead[] = [];
-      for (const proto of tables) {
-        const report = newTableReport(q.root + '/net/' + proto);
-        reads.push({ report, onLine: ipTableLines(report, proto, q.byteOrder,
-          held ? (b, row) => row.inode !== 0 && held.has(inodeText(b, row)) : () => true, onRow) });
-      }
+      const reads = tables.map((proto) => tableAt(q.root, proto, (report) => ipTableLines(report, proto, q.byteOrder,
+        held ? (b, row) => row.inode !== 0 && held.has(rowInode(b, row)) : () => true, onRow)));
       if (q.protos.unix) {
-        const report = newTableReport(q.root + '/net/unix');
-        const lines = unixTableLines(report, held ? (b, row) => row.inode !== 0 && held.has(unixInodeText(b, row)) : () => true, onRow);
-        reads.push({ report, onLine: lines.onLine, after: lines.after });
+        reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report,
+          held ? (b, row) => row.inode !== 0 && held.has(unixRowInode(b, row)) : () => true, onRow)));
       }
       for (const r of reads) result.tables.push(r.report);
       try {
-        readTables(reads, false, () => undefined);
+        readTables(reads);
       } catch (e) {
         // A table's read error: into the result, since the scan may have called back
         // from the pool, with nobody up there to catch it. Anything else goes on up.
@@ -202,15 +197,9 @@ const SLICE_WHILE_READING = 24;
 function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, scanner: Scanner) {
   const rows: SocketRecord[] = [];
   const push = (s: SocketRecord) => { rows.push(s); };
-  const reads: TableRead[] = [];
-  for (const proto of inetTables(q.protos)) {
-    const report = newTableReport(q.root + '/net/' + proto);
-    reads.push({ report, onLine: ipTableLines(report, proto, q.byteOrder, inetFilter(q, proto), push) });
-  }
+  const reads = inetTables(q.protos).map((proto) => tableAt(q.root, proto, (report) => ipTableLines(report, proto, q.byteOrder, inetFilter(q, proto), push)));
   if (q.protos.unix && q.mode === 'listening') {
-    const report = newTableReport(q.root + '/net/unix');
-    const lines = unixTableLines(report, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, push);
-    reads.push({ report, onLine: lines.onLine, after: lines.after });
+    reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, push)));
   }
   for (const r of reads) result.tables.push(r.report);
   const links = new SocketLinks();
@@ -228,7 +217,7 @@ function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => 
     for (const s of rows) emit(s);
     finish();
   };
-  readTables(reads, true, (err) => {
+  readTablesAsync(reads, (err) => {
     if (err) result.error = err as NodeJS.ErrnoException;
     reading = false;
     joined();
@@ -239,11 +228,4 @@ function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => 
   });
 }
 
-function inodeText(b: Buffer, row: IpRow): string {
-  return row.inode >= 0 ? String(row.inode) : b.toString('latin1', row.inodeStart, row.inodeEnd);
-}
-
-function unixInodeText(b: Buffer, row: UnixRow): string {
-  return row.inode >= 0 ? String(row.inode) : b.toString('latin1', row.inodeStart, row.inodeEnd);
-}
 

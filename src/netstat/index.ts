@@ -6,7 +6,7 @@ import { quoteText } from '../escape';
 import { UsageError } from '../args';
 import { hostByteOrder } from '../endian';
 import { Io, Done } from '../io';
-import { inetFieldsOf, IpRow, ipTableRows, newTableReport, readTables, rowRemoteIsAny, TableRead } from '../net_ip_socket';
+import { inetFieldsOf, IpRow, ipTableRows, readTables, rowRemoteIsAny, tableAt, TableRead } from '../net_ip_socket';
 import { UnixRow, unixTableLines } from '../net_unix';
 import { tableNotes } from '../notes';
 import { OwnerMap } from '../owners';
@@ -92,21 +92,21 @@ function listSockets(r: Run, owners: OwnerMap | null): TableReport[] | ReadError
   const reads: TableRead[] = [];
   if (sel.tcp || sel.udp || sel.raw) {
     inetTables(sel).forEach((proto, k) => {
-      const report = newTableReport(root + '/net/' + proto);
       // one record refilled per row: a row is printed at once and nothing of it kept
       const fields = inetFieldsOf(proto, order);
-      const onLine = ipTableRows(report, proto, inetWant(proto, c), (b, row) => io.write(inetLine(fields(b, row), c)));
-      reads.push({ report, onLine, before: k === 0 ? () => io.write(inetHeader(c)) : undefined });
+      const t = tableAt(root, proto, (report) => ipTableRows(report, proto, inetWant(proto, c), (b, row) => io.write(inetLine(fields(b, row), c))));
+      if (k === 0) t.before = () => io.write(inetHeader(c));
+      reads.push(t);
     });
   }
   if (sel.unix) {
-    const report = newTableReport(root + '/net/unix');
-    const lines = unixTableLines(report, unixWant(c), (s) => io.write(unixLine(s, c)));
-    reads.push({ report, onLine: lines.onLine, after: lines.after, before: () => io.write(unixHeader(c)) });
+    const t = tableAt(root, 'unix', (report) => unixTableLines(report, unixWant(c), (s) => io.write(unixLine(s, c))));
+    t.before = () => io.write(unixHeader(c));
+    reads.push(t);
   }
   try {
     // After the scan, on the main thread (see ScanPlan.pipelined for why not on the pool).
-    readTables(reads, false, () => undefined);
+    readTables(reads);
   } catch (e) {
     // A table that cannot be read (not a missing one) ends the listing with its error.
     return readError(e, root + '/net');
