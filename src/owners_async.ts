@@ -37,7 +37,7 @@ export interface AsyncTuning {
   slice: number;
 }
 
-export const DEFAULT_TUNING: AsyncTuning = { ahead: 16, poolLinks: 0, slice: 512 };
+export const DEFAULT_TUNING: AsyncTuning = { ahead: 8, poolLinks: 0, slice: 512 };
 
 /** One process: its starttime, its fd directories, what they hold. */
 interface Job {
@@ -76,6 +76,9 @@ interface Slot {
 
 /** What a finished directory keeps: its names go, so a thousand listed directories do not stay alive. */
 const NO_NAMES: string[] = [];
+const NO_MATCHES: Match[] = [];
+/** What a read directory leaves in `ready` (same shape as a real one). */
+const NO_DIR: FdDir = { job: null as unknown as Job, tid: 0, path: '', prefix: '', names: NO_NAMES, next: 0, answered: 0, denied: false, busy: 0 };
 
 function isDenied(err: NodeJS.ErrnoException): boolean {
   return err.code === 'EACCES' || err.code === 'EPERM';
@@ -113,6 +116,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     jobsOpen--;
     if (!links) finishProcess(job.dir, job.pid, job.t0, job.result, job.matches, opts.threads, out, stats, readInfo);
     else countProcess(job.dir, job.pid, job.t0, job.result, stats); // its links are in `links` already
+    job.matches = NO_MATCHES; // the collector has them: do not keep them alive through `ready`
   };
 
   const schedule = () => {
@@ -233,7 +237,8 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
         budget -= to - from;
       }
       if (d.next < d.names.length) break;
-      head++;
+      // Let go of it now, not at the next splice: a live one would be copied by each scavenge until then.
+      ready[head++] = NO_DIR;
       // The last links read here finish the directory, unless pool slots still hold some (their
       // callback finishes it then); a directory the pool took whole was finished by its callback.
       if (to > from && d.busy === 0) {
