@@ -53,23 +53,30 @@ Index('keeps inodes past 32 bits, or not plain decimal, exactly', () => {
   assert.ok(done.has('18446744073709551615'));
 });
 
-Index('grows past its first arrays and visits each inode once with forEach', () => {
+Index('grows past its first chunk and past whole chunks, and visits each inode once with forEach', () => {
+  // 250 processes of 100 links and one shared: 25,250 links, over one chunk of 16,384.
   const ix = new OwnerIndex();
-  for (let p = 0; p < 50; p++) {
+  for (let p = 0; p < 250; p++) {
     const ms: Match[] = [];
     for (let k = 0; k < 100; k++) ms.push(m(3 + k, String(1000 + p * 100 + k)));
-    ms.push(m(200, '5')); // shared by all 50
+    ms.push(m(200, '5')); // shared by all 250, in every chunk
     ix.addProcess(proc(1000 - p), ms, noThreads);
   }
   const done = ix.done();
   let inodes = 0, links = 0;
   done.forEach((list) => { inodes++; links += list.length; });
-  assert.is(inodes, 5001);
-  assert.is(links, 5050);
-  assert.is(done.get('5')!.length, 50);
-  assert.is(done.get('5')![0].proc.pid, 951);
+  assert.is(inodes, 25001);
+  assert.is(links, 25250);
+  assert.is(done.size, 25001);
+  assert.is(done.get('5')!.length, 250);
+  assert.is(done.get('5')![0].proc.pid, 751);
+  assert.is(done.get('5')![249].proc.pid, 1000);
   assert.is(owners(done, '1099'), '1000/102');
   assert.is(owners(done, '5099'), '960/102');
+  // The 163rd process's links 21 and 22 are entries 16,383 and 16,384: the last of the first chunk, the first of the next.
+  assert.is(owners(done, String(1000 + 162 * 100 + 21)), '838/24');
+  assert.is(owners(done, String(1000 + 162 * 100 + 22)), '838/25');
+  assert.is(owners(done, String(1000 + 249 * 100 + 99)), '751/102');
 });
 
 Index('the Map collector sorts owners when processes came out of pid order, and keeps thread names', () => {
