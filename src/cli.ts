@@ -5,7 +5,7 @@ import fs = require('fs');
 import { checkProcRoot, errnoText } from './errors';
 import { Options, parseArgs, UsageError } from './args';
 import { hostByteOrder } from './endian';
-import { defaultWidths, fitWidths, JsonArrayWriter, TableCell, tableCells, tableHeader, tableLine } from './format';
+import { JsonArrayWriter, TableWriter } from './format';
 import { quoteText } from './escape';
 import { HELP } from './help';
 import { Io } from './io';
@@ -206,12 +206,10 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     io.error('portown: ' + bad);
     return done(EXIT_USAGE);
   }
-  const collect = q.mode !== 'all';
-  const cells: TableCell[] = [];
   const pids = new Set<number>();
   const json = o.json ? new JsonArrayWriter(io.write) : null;
-  const widths = defaultWidths();
-  let headerDone = false;
+  // --all streams with the default widths, as netstat does; a selective query's table is fitted to its rows.
+  const table = new TableWriter(io.write, o.threads, q.mode === 'all' ? 0 : undefined);
   let shown = 0;
   let unowned = 0; // shown sockets with an inode but no visible holder
 
@@ -227,11 +225,8 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
       for (const x of s.owners) pids.add(x.proc.pid);
     } else if (json) {
       json.item(s);
-    } else if (collect) {
-      cells.push(...tableCells(s, o.threads));
     } else {
-      if (!headerDone) { io.write(tableHeader(widths, o.threads)); headerDone = true; }
-      for (const c of tableCells(s, o.threads)) io.write(tableLine(c, widths, o.threads));
+      table.add(s);
     }
   };
 
@@ -251,10 +246,8 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     else if (o.pids) {
       const list = Array.from(pids).sort((a, b) => a - b);
       for (const p of list) io.write(p + '\n');
-    } else if (collect && cells.length) {
-      const w = fitWidths(cells);
-      io.write(tableHeader(w, o.threads));
-      for (const c of cells) io.write(tableLine(c, w, o.threads));
+    } else {
+      table.end();
     }
     io.flush();
     for (const line of tableNotes(r.tables)) io.error('portown: ' + line);

@@ -98,6 +98,60 @@ export function tableLine(c: TableCell, w: Widths, threads: boolean): string {
     pad(c.user, w.user) + ' ' + c.command + '\n';
 }
 
+/**
+ * Rows whose cells the table sizes its columns to. Past them it streams with
+ * those widths, so a query that matches 50,000 sockets does not hold 50,000
+ * rows of text (netstat never holds any: its widths are fixed).
+ */
+export const FIT_ROWS = 1000;
+
+/**
+ * The human table, written as it goes: column widths are fitted to the first
+ * `fit` rows, which are held until then; later rows are written at once with
+ * those widths, and a longer cell pushes its line out. With fit 0 the default
+ * widths are used from the first row. No row, no header.
+ */
+export class TableWriter {
+  private held: TableCell[] | null;
+  private widths: Widths | null = null;
+
+  constructor(private write: Write, private threads: boolean, private fit: number = FIT_ROWS) {
+    this.held = fit > 0 ? [] : null;
+  }
+
+  /** The rows of one socket (tableCells). */
+  add(s: SocketRecord): void {
+    const cells = tableCells(s, this.threads);
+    for (let i = 0; i < cells.length; i++) this.row(cells[i]);
+  }
+
+  /** Writes the rows still held, if any. */
+  end(): void {
+    if (this.held !== null && this.held.length > 0) this.release();
+  }
+
+  private row(c: TableCell) {
+    if (this.held !== null) {
+      this.held.push(c);
+      if (this.held.length >= this.fit) this.release();
+      return;
+    }
+    if (this.widths === null) {
+      this.widths = defaultWidths();
+      this.write(tableHeader(this.widths, this.threads));
+    }
+    this.write(tableLine(c, this.widths, this.threads));
+  }
+
+  private release() {
+    const held = this.held as TableCell[];
+    this.held = null;
+    this.widths = fitWidths(held);
+    this.write(tableHeader(this.widths, this.threads));
+    for (let i = 0; i < held.length; i++) this.write(tableLine(held[i], this.widths, this.threads));
+  }
+}
+
 // ---- JSON ----
 
 function ownerJson(o: Owner): string {

@@ -202,6 +202,12 @@ function byTidFd(a: Match, b: Match): number {
   return a.tid - b.tid || a.fd - b.fd;
 }
 
+/**
+ * The one empty name or cmdline: Buffer.alloc(0) makes a Buffer and an
+ * ArrayBuffer each time, ~180 bytes for every holder of a full listing.
+ */
+const NO_BYTES = Buffer.alloc(0);
+
 /** Builds the ProcInfo of a process with matches: comm (or status Name on old kernels), cmdline, uid. */
 export function readProcInfo(dir: string, pid: number): ProcInfo | null {
   const status = readStatus(dir);
@@ -210,8 +216,8 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
   const cmd = readCmdlineArgv0(dir);
   return {
     pid,
-    name: comm || (status && status.name) || Buffer.alloc(0),
-    cmdline: cmd ? cmd.cmdline : Buffer.alloc(0),
+    name: comm || (status && status.name) || NO_BYTES,
+    cmdline: cmd ? cmd.cmdline : NO_BYTES,
     argv0Len: cmd ? cmd.argv0Len : 0,
     uid: status ? status.uid : -1,
   };
@@ -221,7 +227,7 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
 export function readProcArgv0(dir: string, pid: number): ProcInfo | null {
   const cmd = readCmdlineArgv0(dir);
   if (!cmd) return null;
-  return { pid, name: Buffer.alloc(0), cmdline: cmd.cmdline, argv0Len: cmd.argv0Len, uid: -1 };
+  return { pid, name: NO_BYTES, cmdline: cmd.cmdline, argv0Len: cmd.argv0Len, uid: -1 };
 }
 
 export type InfoReader = (dir: string, pid: number) => ProcInfo | null;

@@ -1,23 +1,25 @@
 // A query joins the tables with the owner scan, in one of two shapes:
 //
-//  - selective (a port, the listening sockets, a pid): stream the tables,
-//    build objects only for matching rows, then scan fds for just their inodes;
-//  - full (--all, netstat mode): scan fds first, keeping every socket link,
-//    then stream the tables and hand each row out as soon as it is read, so a
-//    million-row table never sits in memory;
+//  - selective (a port, the listening sockets): stream the tables, keep the
+//    matching rows as bytes (kept_rows.ts), then scan fds for just their
+//    inodes, and build each row's object as it is handed out;
+//  - owners first (--all, --pid, netstat mode): scan fds first, keeping every
+//    socket link (or the pid's), then stream the tables and hand each row out
+//    as soon as it is read, so a million-row table never sits in memory;
 //  - selective, pipelined (a busy host, with the thread-pool scan): the scan
 //    keeps every socket link unnamed (socket_links.ts) while the tables are
 //    read on the pool, so the kernel's work on the tables runs on the other
 //    core; then only the holders of the matching rows are named.
 import { ByteOrder } from './endian';
 import { isFsError } from './errors';
-import { IpRow, ipTableLines, readTables, readTablesAsync, rowInode, rowRemoteIsAny, scanIpTable, tableAt } from './net_ip_socket';
-import { scanUnixTable, unixRowInode, unixTableLines } from './net_unix';
+import { IpRow, ipTableLines, ipTableRows, readTables, readTablesAsync, rowInode, rowRemoteIsAny, TableRead, tableAt } from './net_ip_socket';
+import { KeptRows } from './kept_rows';
+import { unixRowInode, unixTableLines } from './net_unix';
 import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from './owners';
 import { readComm } from './proc_pid';
 import { SocketLinks } from './socket_links';
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from './states';
-import { InetProto, ProtoSet, SocketRecord, TableReport } from './types';
+import { InetProto, ProtoSet, SocketRecord, TableReport, UnixSocket } from './types';
 
 export type { ProtoSet };
 
@@ -162,27 +164,58 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
     });
     return;
   }
-  if (pipelined) return runPipelined(q, result, emit, finish, scanner);
-  // Selective: matching rows first, then the fds of just those inodes.
-  const rows: SocketRecord[] = [];
-  for (const proto of tables) {
-    result.tables.push(scanIpTable(q.root, proto, q.byteOrder, inetFilter(q, proto), (s) => rows.push(s)));
+  // Selective: matching rows first (kept as bytes), then the fds of just their inodes.
+  const sel = selection(q);
+  for (const r of sel.reads) result.tables.push(r.report);
+  if (pipelined) return runPipelined(q, sel, result, emit, finish, scanner);
+  readTables(sel.reads);
+  if (sel.wanted.size === 0) {
+    handOut(q, sel, null, emit);
+    return finish();
+  }
+  scanner(scanOpts(sel.wanted), (owners) => {
+    result.scan = owners.stats;
+    handOut(q, sel, owners, emit);
+    finish();
+  });
+}
+
+/** The rows a selective query keeps while its holders are found, and the tables it reads them from. */
+interface Selection {
+  reads: TableRead[];
+  /** Matching rows of the IP tables, as bytes (kept_rows.ts). */
+  kept: KeptRows;
+  /** Matching unix rows (listening ones only: few, and their paths may span lines). */
+  unix: UnixSocket[];
+  /** Their inodes (not "0"). */
+  wanted: Set<string>;
+}
+
+function selection(q: Query): Selection {
+  const sel: Selection = { reads: [], kept: new KeptRows(), unix: [], wanted: new Set<string>() };
+  for (const proto of inetTables(q.protos)) {
+    sel.reads.push(tableAt(q.root, proto, (report) => ipTableRows(report, proto, inetFilter(q, proto), (b, row) => {
+      sel.kept.add(proto, b, row);
+      if (row.inode !== 0) sel.wanted.add(rowInode(b, row));
+    })));
   }
   if (q.protos.unix && q.mode === 'listening') {
-    result.tables.push(scanUnixTable(q.root, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, (s) => rows.push(s)));
+    sel.reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, (s) => {
+      sel.unix.push(s);
+      if (s.inode !== '0') sel.wanted.add(s.inode);
+    })));
   }
-  const wanted = new Set<string>();
-  for (const s of rows) if (s.inode !== '0') wanted.add(s.inode);
-  const output = () => {
-    for (const s of rows) emit(s);
-    finish();
+  return sel;
+}
+
+/** Hands out the kept rows in table order, with their holders when there was a scan. */
+function handOut(q: Query, sel: Selection, owners: OwnerMap | null, emit: (s: SocketRecord) => void) {
+  const one = (s: SocketRecord) => {
+    if (owners) attach(s, owners);
+    emit(s);
   };
-  if (wanted.size === 0) return output();
-  scanner(scanOpts(wanted), (owners) => {
-    result.scan = owners.stats;
-    for (const s of rows) attach(s, owners);
-    output();
-  });
+  sel.kept.forEach(q.byteOrder, one);
+  for (let i = 0; i < sel.unix.length; i++) one(sel.unix[i]);
 }
 
 /** While the tables are read on the pool, the scan lets their pages in every this many links (each page is ~27 rows). */
@@ -194,30 +227,19 @@ const SLICE_WHILE_READING = 24;
  * come out in the same order, with the same owners, as the plain selective
  * query gives; only the pid-reuse check differs (socket_links.ts).
  */
-function runPipelined(q: Query, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, scanner: Scanner) {
-  const rows: SocketRecord[] = [];
-  const push = (s: SocketRecord) => { rows.push(s); };
-  const reads = inetTables(q.protos).map((proto) => tableAt(q.root, proto, (report) => ipTableLines(report, proto, q.byteOrder, inetFilter(q, proto), push)));
-  if (q.protos.unix && q.mode === 'listening') {
-    reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, push)));
-  }
-  for (const r of reads) result.tables.push(r.report);
+function runPipelined(q: Query, sel: Selection, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, scanner: Scanner) {
   const links = new SocketLinks();
   let reading = true;
   let open = 2;
   const joined = () => {
     if (--open > 0) return;
     if (result.error) return finish(); // nothing was emitted: rows are handed out only here
-    const wanted = new Set<string>();
-    for (const s of rows) if (s.inode !== '0') wanted.add(s.inode);
-    if (wanted.size > 0) {
-      const owners: OwnerMap = { byInode: links.owners(q.root, wanted, q.threads, result.scan, readProcInfo, readComm), stats: result.scan };
-      for (const s of rows) attach(s, owners);
-    }
-    for (const s of rows) emit(s);
+    const owners: OwnerMap | null = sel.wanted.size === 0 ? null
+      : { byInode: links.owners(q.root, sel.wanted, q.threads, result.scan, readProcInfo, readComm), stats: result.scan };
+    handOut(q, sel, owners, emit);
     finish();
   };
-  readTablesAsync(reads, (err) => {
+  readTablesAsync(sel.reads, (err) => {
     if (err) result.error = err as NodeJS.ErrnoException;
     reading = false;
     joined();

@@ -16,8 +16,17 @@ L.before(async () => {
   B = await startServer([{ tcp: '::1' }]);
   C = await startServer([{ tcp: '::', ipv6Only: false }]);
   D = await startServer([{ udp: '127.0.0.1' }, { udpConnect: '127.0.0.1', port: 9 }]);
-  E = await startServer([{ tcp: '127.0.0.1' }]);
-  F = await startServer([{ udp: '127.0.0.1', port: portOf(E) }]);
+  // F binds UDP on E's TCP port number; on a busy host that UDP port may be taken: take another E.
+  for (let tries = 1; ; tries++) {
+    E = await startServer([{ tcp: '127.0.0.1' }]);
+    try {
+      F = await startServer([{ udp: '127.0.0.1', port: portOf(E) }]);
+      break;
+    } catch (e) {
+      E.stop();
+      if (tries === 5) throw e;
+    }
+  }
   G = await startServer([{ tcp: '127.0.0.1' }, { share: 0, children: 2 }]);
   H = await startServer([{ connect: '127.0.0.1', port: portOf(A) }]);
   // Let the server side of H's connection be accepted.

@@ -65,6 +65,8 @@ function next(i) {
     });
   } else if (s.udp !== undefined) {
     const sock = dgram.createSocket(s.udp.includes(':') ? 'udp6' : 'udp4');
+    // A port in use (asked for by number) would otherwise leave this process waiting for ever.
+    sock.on('error', (e) => { process.stderr.write('udp bind failed: ' + e.message + '\n'); process.exit(4); });
     sock.bind(s.port || 0, s.udp, () => {
       const a = sock.address();
       sockets.push({ handle: sock, info: { kind: 'udp', address: a.address, port: a.port, fd: udpFd(sock) } });
