@@ -84,6 +84,8 @@ function commands(info, tools, netstatMode) {
     { name: 'portown PORT, async scan', argv: [node, BUNDLE, String(port)], env: { PORTOWN_SCAN: 'async' }, check: (o) => has(o, ':' + port, pidWord) },
     { name: 'portown PORT, pipelined', argv: [node, BUNDLE, String(port)], env: { PORTOWN_SCAN: 'pipe' }, check: (o) => has(o, ':' + port, pidWord) },
     { name: 'portown --pid PID', argv: [node, BUNDLE, '--pid', String(pid)], check: (o) => has(o, '127.0.0.1:' + port, pidWord) },
+    // The default query (ss -ltnup): on the large host it matches ~7,000 listening sockets.
+    { name: 'portown (listening)', argv: [node, BUNDLE], check: (o) => has(o, '127.0.0.1:' + port + ' ', 'LISTEN', pidWord) },
     { name: 'portown --all --json', argv: [node, BUNDLE, '--all', '--json'],
       check: (o) => has(o, '"local":{"address":"127.0.0.1","port":' + port + '}', '"pid":' + pid + ',') },
   ];
@@ -92,6 +94,7 @@ function commands(info, tools, netstatMode) {
   }
   if (tools.floor) list.push({ name: 'C floor (floor.c)', argv: [tools.floor, String(port)], check: (o) => has(o, new RegExp('^' + pid + ' ')) });
   if (tools.netstat) list.push({ name: 'netstat -ntpa', argv: [tools.netstat, '-ntpa'], check: (o) => has(o, '127.0.0.1:' + port + ' ', 'LISTEN', ' ' + pid + '/') });
+  if (tools.ss) list.push({ name: 'ss -ltnup', argv: [tools.ss, '-ltnup'], check: (o) => has(o, '127.0.0.1:' + port + ' ', 'pid=' + pid + ',') });
   if (tools.ss) list.push({ name: 'ss -tanp', argv: [tools.ss, '-tanp'], check: (o) => has(o, '127.0.0.1:' + port + ' ', 'pid=' + pid + ',') });
   if (tools.lsof) list.push({ name: 'lsof -nP -iTCP:PORT', argv: [tools.lsof, '-nP', '-iTCP:' + port], check: (o) => has(o, new RegExp('^\\S+\\s+' + pid + '\\s'), ':' + port + ' (LISTEN)') });
   if (tools.fuser) list.push({ name: 'fuser -n tcp PORT', argv: [tools.fuser, '-n', 'tcp', String(port)], check: (o) => pidWord.test(o) });
@@ -244,6 +247,7 @@ function ratios(cmds, med, size) {
   speed('portown PORT', 'ss -tanp', 8);
   speed('portown PORT', 'netstat -ntpa', 8);
   speed('portown netstat -ntpa', 'netstat -ntpa', 5);
+  speed('portown (listening)', 'ss -ltnup', 0);
   const base = at('node -e 0');
   if (base) {
     const p = at('portown PORT');
