@@ -461,7 +461,8 @@ export function ipTableRows(
   dedupLimit: number = DEDUP_WINDOW,
 ): LineHandler {
   const row = newIpRow(proto.endsWith('6') ? 4 : 1);
-  const recent = new RecentKeys(dedupLimit);
+  // Made at the first wanted row: 64 KiB of typed arrays that a table with none does not need.
+  let recent: RecentKeys | null = null;
   const key = [0, 0];
   return (buf, start, end, lineNo) => {
     if (!parseIpSocketLine(buf, start, end, row)) {
@@ -472,6 +473,7 @@ export function ipTableRows(
     report.rows++;
     if (!want(buf, row)) return;
     rowKey(buf, row, key);
+    if (recent === null) recent = new RecentKeys(dedupLimit);
     if (!recent.add(key[0], key[1])) {
       report.duplicates++;
       return;

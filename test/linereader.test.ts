@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { LineStats, readLines, readLinesAsync, readLinesFd } from '../src/linereader';
+import { LineSplitter, LineStats, readLines, readLinesAsync, readLinesFd } from '../src/linereader';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-lr-'));
 function file(name: string, content: string | Buffer): string {
@@ -179,4 +179,27 @@ LR('the thread-pool reader reads the live /proc/net/tcp like the sync one', asyn
 });
 
 LR.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+LR('readers one after another share one buffer; readers at once each have their own', async () => {
+  const a = new LineSplitter(() => {});
+  const b = new LineSplitter(() => {});
+  assert.ok(a.buf !== b.buf, 'both in use');
+  a.release();
+  const c = new LineSplitter(() => {});
+  assert.ok(c.buf === a.buf, 'the released buffer is taken again');
+  a.release(); // a second release, with c reading into it: must not hand it out again
+  const d = new LineSplitter(() => {});
+  assert.ok(d.buf !== c.buf, 'and only by one reader');
+  b.release();
+  c.release();
+  d.release();
+  // Two pool readers at once, and sync reads between: each gets its own lines.
+  const p1 = file('share-1', Array.from({ length: 3000 }, (_, i) => 'one ' + i).join('\n') + '\n');
+  const p2 = file('share-2', Array.from({ length: 3000 }, (_, i) => 'two ' + i).join('\n') + '\n');
+  const [r1, r2] = await Promise.all([collectAsync(p1, 4096), collectAsync(p2, 4096), Promise.resolve(collect(p2, 4096))]);
+  assert.is(r1.lines.length, 3000);
+  assert.ok(r1.lines.every((l, i) => l === 'one ' + i));
+  assert.ok(r2.lines.every((l, i) => l === 'two ' + i));
+  assert.equal(collect(p1).lines, r1.lines);
+});
+
 LR.run();
