@@ -11,6 +11,7 @@
 import type { Match } from './owners';
 import { Owner, ProcInfo } from './types';
 import { isPlainDecimal } from './bytes';
+import type { Inodes } from './inode_set';
 
 /** Owners by inode, as query.ts reads them. A Map<string, Owner[]> is one. */
 export interface InodeOwners {
@@ -223,6 +224,6 @@ export class OwnerIndex implements OwnerCollector, InodeOwners {
 }
 
 /** The collector for a scan: compact for a full scan without threads, else a Map. */
-export function newCollector(wanted: Set<string> | null, threads: boolean): OwnerCollector {
+export function newCollector(wanted: Inodes | null, threads: boolean): OwnerCollector {
   return wanted === null && !threads ? new OwnerIndex() : new MapCollector();
 }

@@ -15,11 +15,12 @@ import { listNumeric, readCmdlineArgv0, readComm, readStartTime, readStatus } fr
 import { Owner, ProcInfo } from './types';
 import { InodeOwners, MapCollector, newCollector, OwnerCollector } from './owner_index';
 import type { SocketLinks } from './socket_links';
+import type { Inodes } from './inode_set';
 
 export interface ScanOptions {
   root: string;
   /** Inodes to look for; null keeps every socket link. */
-  wanted: Set<string> | null;
+  wanted: Inodes | null;
   /** Also walk task/<tid>/fd and report each thread that holds the socket. */
   threads: boolean;
   /** Scan only this pid. */
@@ -105,7 +106,7 @@ export function socketInode(link: string): string | null {
  * Reads one fd directory. Pushes matches; returns the number of links read,
  * DENIED when the directory (or a link) may not be read, GONE when it vanished.
  */
-function scanFdDir(fdDir: string, tid: number, wanted: Set<string> | null, out: Match[], chdir: boolean): number {
+function scanFdDir(fdDir: string, tid: number, wanted: Inodes | null, out: Match[], chdir: boolean): number {
   let names: string[];
   try {
     names = fs.readdirSync(fdDir);
@@ -166,7 +167,7 @@ export function endChdir(cwd: string | null): void {
  * ends the reading: the rest would be refused too. With links,
  * socket links go there (pid's) instead of into out, whatever wanted says.
  */
-export function readFdLinks(prefix: string, names: string[], tid: number, wanted: Set<string> | null, out: Match[],
+export function readFdLinks(prefix: string, names: string[], tid: number, wanted: Inodes | null, out: Match[],
   from: number = 0, to: number = names.length, links: SocketLinks | null = null, pid: number = 0): number {
   let denied = false;
   let found = false;

@@ -14,6 +14,7 @@ import { ByteOrder } from './endian';
 import { isFsError } from './errors';
 import { IpRow, ipTableLines, ipTableRows, readTables, readTablesAsync, rowInode, rowRemoteIsAny, TableRead, tableAt } from './net_ip_socket';
 import { KeptRows } from './kept_rows';
+import { InodeSet } from './inode_set';
 import { unixRowInode, unixTableLines } from './net_unix';
 import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from './owners';
 import { readComm } from './proc_pid';
@@ -135,7 +136,7 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
     result.noTables = result.tables.length > 0 && result.tables.every((t) => t.missing);
     done(result);
   };
-  const scanOpts = (wanted: Set<string> | null, onlyPid?: number): ScanOptions =>
+  const scanOpts = (wanted: InodeSet | null, onlyPid?: number): ScanOptions =>
     ({ root: q.root, wanted, threads: q.threads, onlyPid });
 
   if (q.mode === 'all' || q.mode === 'pid') {
@@ -188,11 +189,11 @@ interface Selection {
   /** Matching unix rows (listening ones only: few, and their paths may span lines). */
   unix: UnixSocket[];
   /** Their inodes (not "0"). */
-  wanted: Set<string>;
+  wanted: InodeSet;
 }
 
 function selection(q: Query): Selection {
-  const sel: Selection = { reads: [], kept: new KeptRows(), unix: [], wanted: new Set<string>() };
+  const sel: Selection = { reads: [], kept: new KeptRows(), unix: [], wanted: new InodeSet() };
   for (const proto of inetTables(q.protos)) {
     sel.reads.push(tableAt(q.root, proto, (report) => ipTableRows(report, proto, inetFilter(q, proto), (b, row) => {
       sel.kept.add(proto, b, row);

@@ -17,10 +17,11 @@
 // fork), which is what the answer says anyway.
 import fs = require('fs');
 import { newCollector } from './owner_index';
-import { decimal, isPlainDecimal } from './bytes';
+import { decimal } from './bytes';
 import { isSocketLink } from './owners';
 import type { Match, ScanStats } from './owners';
 import { InodeOwners } from './owner_index';
+import { InodeSet } from './inode_set';
 import { ProcInfo } from './types';
 
 const MAX_INODE = 4294967295;
@@ -112,14 +113,13 @@ export class SocketLinks {
    * the re-read of its links (see the top of this file). Processes gone by
    * then count as vanished; those whose links changed as reused.
    */
-  owners(root: string, wanted: Set<string>, threads: boolean, stats: ScanStats,
+  owners(root: string, wanted: InodeSet | Set<string>, threads: boolean, stats: ScanStats,
     readInfo: (dir: string, pid: number) => ProcInfo | null, readThreadName: (dir: string) => Buffer | null): InodeOwners {
-    const want = new Set<number>();
-    wanted.forEach((s) => { const v = +s; if (v <= MAX_INODE && isPlainDecimal(s)) want.add(v); });
+    const want = wanted instanceof InodeSet ? wanted : InodeSet.of(wanted);
     // The matching links, as link numbers sorted by pid: no object per link until its process is named
     // (7,000 listening sockets made as Match objects up front were ~1 MB surviving every scavenge).
     const hits: number[] = [];
-    for (let i = 0; i < this.n; i++) if (want.has(this.chunks[i >>> CHUNK_BITS].inode[i & (CHUNK - 1)])) hits.push(i);
+    for (let i = 0; i < this.n; i++) if (want.hasNumber(this.chunks[i >>> CHUNK_BITS].inode[i & (CHUNK - 1)])) hits.push(i);
     hits.sort((a, b) => this.pidAt(a) - this.pidAt(b) || a - b);
     const odd = this.odd.filter((o) => wanted.has(o.m.inode)).sort((a, b) => a.pid - b.pid);
     const out = newCollector(null, threads);
