@@ -166,7 +166,9 @@ export class OwnerIndex implements OwnerCollector, InodeOwners {
 
   get(inode: string): Owner[] | undefined {
     const ino = OwnerIndex.numeric(inode);
-    let out: Owner[] | undefined = this.overflowUsed ? this.overflowMap().get(inode) : undefined;
+    // A copy: the overflow map's own list must not take this inode's other owners (nor be sorted) on every call.
+    const spilled = this.overflowUsed ? this.overflowMap().get(inode) : undefined;
+    let out: Owner[] | undefined = spilled ? spilled.slice() : undefined;
     if (ino < 0) return out;
     const keys = this.sorted as Float64Array;
     const end = (ino + 1) * ENTRY_BITS;

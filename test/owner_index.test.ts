@@ -79,6 +79,19 @@ Index('grows past its first chunk and past whole chunks, and visits each inode o
   assert.is(owners(done, String(1000 + 249 * 100 + 99)), '751/102');
 });
 
+Index('an inode with owners both in the overflow and in the index gives the same owners on every call', () => {
+  // A thread's link (tid set) goes to the overflow map even for a plain inode.
+  const ix = new OwnerIndex();
+  ix.addProcess(proc(20), [m(3, '77', 21)], new Map([[21, Buffer.from('worker')]]));
+  ix.addProcess(proc(10), [m(4, '77')], noThreads);
+  const done = ix.done();
+  assert.is(owners(done, '77'), '10/4 20/3');
+  assert.is(owners(done, '77'), '10/4 20/3');
+  let n = 0;
+  done.forEach((list, inode) => { if (inode === '77') n += list.length; });
+  assert.is(n, 2);
+});
+
 Index('the Map collector sorts owners when processes came out of pid order, and keeps thread names', () => {
   const c = new MapCollector();
   c.addProcess(proc(20), [m(3, '9', 21)], new Map([[21, Buffer.from('worker')]]));
