@@ -8,7 +8,8 @@
 // 4-8 bytes each. Any other text is kept as it is, in a Set.
 import { isPlainDecimal } from './bytes';
 
-const MAX_INODE = 4294967295;
+/** The largest inode the kernels make today (they are unsigned long; 32-bit in practice). */
+export const MAX_INODE = 4294967295;
 
 /** What the scans ask of the wanted inodes: membership by text (a Set<string> is one). */
 export interface Inodes {

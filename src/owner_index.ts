@@ -10,8 +10,9 @@
 // Owner objects are built only for the row being printed.
 import type { Match } from './owners';
 import { Owner, ProcInfo } from './types';
-import { isPlainDecimal } from './bytes';
+import { inodeNumber } from './inode_set';
 import type { Inodes } from './inode_set';
+import { LinkColumns } from './link_columns';
 
 /** Owners by inode, as query.ts reads them. A Map<string, Owner[]> is one. */
 export interface InodeOwners {
@@ -63,36 +64,18 @@ export class MapCollector implements OwnerCollector {
 }
 
 const ENTRY_BITS = 2097152; // 2^21 entries; inode < 2^32, so inode * 2^21 + entry < 2^53
-const MAX_INODE = 4294967295;
-/** Links per chunk (2^14): an entry's chunk is entry >>> CHUNK_BITS. */
-const CHUNK_BITS = 14;
-const CHUNK = 1 << CHUNK_BITS;
-
-/** inode, process and fd of up to CHUNK links: 12 bytes a link. */
-interface Chunk {
-  ino: Uint32Array;
-  proc: Uint32Array;
-  fd: Uint32Array;
-}
-
-function newChunk(size: number): Chunk {
-  return { ino: new Uint32Array(size), proc: new Uint32Array(size), fd: new Uint32Array(size) };
-}
 
 /**
  * The compact index of a full scan without threads (every owner has tid 0).
  *
- * Links go into fixed chunks as the scan finds them; done() sorts one
- * Float64Array of (inode * 2^21 + entry) over them. Only the first chunk
- * grows by copying (from 1,024 links up to CHUNK): a whole index grown by
- * doubling left each outgrown copy alive until a full GC, which a short run
- * never makes (2 MB of dead arrays at the exit of a 100,000-link listing).
- * Peak: 12 bytes a link while scanning, 20 once sorted.
+ * Links go into LinkColumns (12 bytes each, the holder being the process's
+ * index in procs) as the scan finds them; done() sorts one Float64Array of
+ * (inode * 2^21 + entry) over them. Peak: 12 bytes a link while scanning, 20
+ * once sorted.
  */
 export class OwnerIndex implements OwnerCollector, InodeOwners {
   private procs: ProcInfo[] = [];
-  private chunks: Chunk[] = [newChunk(1024)];
-  private n = 0;
+  private links = new LinkColumns();
   /** Inodes that do not fit (not a number below 2^32, or past 2^21 entries). */
   private overflow = new MapCollector();
   private overflowUsed = false;
@@ -104,40 +87,20 @@ export class OwnerIndex implements OwnerCollector, InodeOwners {
     this.procs.push(info);
     for (let i = 0; i < matches.length; i++) {
       const m = matches[i];
-      const ino = OwnerIndex.numeric(m.inode);
-      if (ino < 0 || this.n >= ENTRY_BITS || m.tid !== 0) {
+      const ino = inodeNumber(m.inode);
+      if (ino < 0 || this.links.length >= ENTRY_BITS || m.tid !== 0) {
         this.overflow.addProcess(info, [m], threadNames);
         this.overflowUsed = true;
         continue;
       }
-      const c = this.room();
-      const k = this.n & (CHUNK - 1);
-      c.ino[k] = ino;
-      c.proc[k] = p;
-      c.fd[k] = m.fd;
-      this.n++;
+      this.links.push(ino, p, m.fd, 0);
     }
   }
 
-  /** The chunk entry n goes into, made or grown as needed. */
-  private room(): Chunk {
-    const at = this.n >>> CHUNK_BITS;
-    if (at === this.chunks.length) this.chunks.push(newChunk(CHUNK));
-    const c = this.chunks[at];
-    const k = this.n & (CHUNK - 1);
-    if (k < c.ino.length) return c;
-    // Only the first chunk starts small.
-    const g = newChunk(Math.min(CHUNK, c.ino.length * 2));
-    g.ino.set(c.ino);
-    g.proc.set(c.proc);
-    g.fd.set(c.fd);
-    this.chunks[at] = g;
-    return g;
-  }
-
   done(): InodeOwners {
-    const keys = new Float64Array(this.n);
-    for (let e = 0; e < this.n; e++) keys[e] = this.chunks[e >>> CHUNK_BITS].ino[e & (CHUNK - 1)] * ENTRY_BITS + e;
+    const links = this.links;
+    const keys = new Float64Array(links.length);
+    for (let e = 0; e < links.length; e++) keys[e] = links.inode(e) * ENTRY_BITS + e;
     keys.sort();
     this.sorted = keys;
     let distinct = 0;
@@ -159,13 +122,8 @@ export class OwnerIndex implements OwnerCollector, InodeOwners {
     return lo;
   }
 
-  private static numeric(inode: string): number {
-    const ino = +inode;
-    return ino <= MAX_INODE && isPlainDecimal(inode) ? ino : -1;
-  }
-
   get(inode: string): Owner[] | undefined {
-    const ino = OwnerIndex.numeric(inode);
+    const ino = inodeNumber(inode);
     // A copy: the overflow map's own list must not take this inode's other owners (nor be sorted) on every call.
     const spilled = this.overflowUsed ? this.overflowMap().get(inode) : undefined;
     let out: Owner[] | undefined = spilled ? spilled.slice() : undefined;
@@ -176,14 +134,13 @@ export class OwnerIndex implements OwnerCollector, InodeOwners {
     let last: Owner | null = null;
     for (let i = this.lower(ino); i < keys.length && keys[i] < end; i++) {
       const e = keys[i] - ino * ENTRY_BITS;
-      const c = this.chunks[e >>> CHUNK_BITS];
-      const k = e & (CHUNK - 1);
-      const proc = this.procs[c.proc[k]];
+      const proc = this.procs[this.links.holder(e)];
+      const fd = this.links.fd(e);
       if (last && last.proc === proc) {
-        last.fds.push(c.fd[k]);
+        last.fds.push(fd);
         continue;
       }
-      last = { proc, tid: 0, threadName: null, fd: c.fd[k], fds: [c.fd[k]] };
+      last = { proc, tid: 0, threadName: null, fd, fds: [fd] };
       if (out) out.push(last);
       else out = [last];
     }
@@ -192,7 +149,7 @@ export class OwnerIndex implements OwnerCollector, InodeOwners {
   }
 
   has(inode: string): boolean {
-    const ino = OwnerIndex.numeric(inode);
+    const ino = inodeNumber(inode);
     if (this.overflowUsed && this.overflowMap().has(inode)) return true;
     if (ino < 0) return false;
     const keys = this.sorted as Float64Array;

@@ -21,10 +21,9 @@ import { decimal } from './bytes';
 import { isSocketLink } from './owners';
 import type { Match, ScanStats } from './owners';
 import { InodeOwners } from './owner_index';
-import { InodeSet } from './inode_set';
+import { InodeSet, MAX_INODE } from './inode_set';
+import { LinkColumns } from './link_columns';
 import { ProcInfo } from './types';
-
-const MAX_INODE = 4294967295;
 
 /** What owners() reads per holder, replaceable by a test (a pid reused between the scan and the name read cannot be timed). */
 export const relinkCheck = {
@@ -38,31 +37,14 @@ export const relinkCheck = {
   },
 };
 
-/** Links per chunk: chunks are filled, never copied, so storage grows by 192 KiB steps with no peak at a resize. */
-const CHUNK_BITS = 14;
-const CHUNK = 1 << CHUNK_BITS;
-
-interface Chunk {
-  inode: Uint32Array;
-  pid: Uint32Array;
-  fd: Uint32Array;
-  /** Only once a link with a thread id (threads mode) lands in the chunk. */
-  tid: Uint32Array | null;
-}
-
-function newChunk(): Chunk {
-  return { inode: new Uint32Array(CHUNK), pid: new Uint32Array(CHUNK), fd: new Uint32Array(CHUNK), tid: null };
-}
-
 export class SocketLinks {
-  /** 12 bytes a link (16 with threads): the inode below 2^32, as every kernel makes them. */
-  private chunks: Chunk[] = [];
-  private n = 0;
+  /** 12 bytes a link (16 with threads), the holder being the pid. */
+  private links = new LinkColumns();
   /** Links whose inode is not a number below 2^32 (only a damaged or made-up tree has them). */
   private odd: { pid: number; m: Match }[] = [];
 
   get size(): number {
-    return this.n + this.odd.length;
+    return this.links.length + this.odd.length;
   }
 
   /**
@@ -84,27 +66,9 @@ export class SocketLinks {
       }
       ino = ino * 10 + c;
     }
-    if (ino >= 0 && ino <= MAX_INODE && (len === 10 || link.charCodeAt(8) !== 48 /* no leading 0 */)) this.put(ino, pid, tid, fd);
+    if (ino >= 0 && ino <= MAX_INODE && (len === 10 || link.charCodeAt(8) !== 48 /* no leading 0 */)) this.links.push(ino, pid, fd, tid);
     else this.odd.push({ pid, m: { tid, fd, inode: link.slice(8, -1) } });
     return true;
-  }
-
-  private put(ino: number, pid: number, tid: number, fd: number) {
-    const k = this.n % CHUNK;
-    if (k === 0) this.chunks.push(newChunk());
-    const c = this.chunks[this.chunks.length - 1];
-    c.inode[k] = ino;
-    c.pid[k] = pid;
-    c.fd[k] = fd;
-    if (tid !== 0) {
-      if (c.tid === null) c.tid = new Uint32Array(CHUNK);
-      c.tid[k] = tid;
-    }
-    this.n++;
-  }
-
-  private pidAt(i: number): number {
-    return this.chunks[i >>> CHUNK_BITS].pid[i & (CHUNK - 1)];
   }
 
   /**
@@ -119,20 +83,19 @@ export class SocketLinks {
     // The matching links, as link numbers sorted by pid: no object per link until its process is named
     // (7,000 listening sockets made as Match objects up front were ~1 MB surviving every scavenge).
     const hits: number[] = [];
-    for (let i = 0; i < this.n; i++) if (want.hasNumber(this.chunks[i >>> CHUNK_BITS].inode[i & (CHUNK - 1)])) hits.push(i);
-    hits.sort((a, b) => this.pidAt(a) - this.pidAt(b) || a - b);
+    const links = this.links;
+    for (let i = 0; i < links.length; i++) if (want.hasNumber(links.inode(i))) hits.push(i);
+    hits.sort((a, b) => links.holder(a) - links.holder(b) || a - b);
     const odd = this.odd.filter((o) => wanted.has(o.m.inode)).sort((a, b) => a.pid - b.pid);
     const out = newCollector(null, threads);
     let h = 0;
     let o = 0;
     while (h < hits.length || o < odd.length) {
-      const pid = o >= odd.length || (h < hits.length && this.pidAt(hits[h]) <= odd[o].pid) ? this.pidAt(hits[h]) : odd[o].pid;
+      const pid = o >= odd.length || (h < hits.length && links.holder(hits[h]) <= odd[o].pid) ? links.holder(hits[h]) : odd[o].pid;
       const matches: Match[] = [];
-      for (; h < hits.length && this.pidAt(hits[h]) === pid; h++) {
+      for (; h < hits.length && links.holder(hits[h]) === pid; h++) {
         const i = hits[h];
-        const c = this.chunks[i >>> CHUNK_BITS];
-        const k = i & (CHUNK - 1);
-        matches.push({ tid: c.tid ? c.tid[k] : 0, fd: c.fd[k], inode: decimal(c.inode[k]) });
+        matches.push({ tid: links.tid(i), fd: links.fd(i), inode: decimal(links.inode(i)) });
       }
       for (; o < odd.length && odd[o].pid === pid; o++) matches.push(odd[o].m);
       const dir = root + '/' + pid;
