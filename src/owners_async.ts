@@ -25,7 +25,7 @@
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
 // as the sync scan makes them, whatever order the processes finish in.
 import fs = require('fs');
-import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, countProcess, finishProcess, infoReader, listProcesses, listTids, newScanStats, readFdLinks, reuseCheck, socketInode } from './owners';
+import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, countProcess, finishProcess, infoReader, listProcesses, listTids, newScanStats, readFdLinks, socketInode, startTimeBefore } from './owners';
 import { newCollector } from './owner_index';
 
 export interface AsyncTuning {
@@ -141,7 +141,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     while (cursor < pids.length && listing + ready.length - head < tuning.ahead) {
       const pid = pids[cursor++];
       const dir = opts.root + '/' + pid;
-      const job: Job = { pid, dir, t0: links ? -1 : reuseCheck.startTime(dir), result: GONE, dirsLeft: 0, matches: [], found: 0 };
+      const job: Job = { pid, dir, t0: links ? -1 : startTimeBefore(dir, wanted), result: GONE, dirsLeft: 0, matches: [], found: 0 };
       const tids = opts.threads ? listTids(dir) : null;
       jobsOpen++;
       const list = (tid: number, path: string) => {

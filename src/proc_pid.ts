@@ -85,6 +85,13 @@ export function cleanCmdline(b: Buffer): Buffer {
 export interface Status {
   /** Name: line, as the kernel escapes it there (fallback for kernels without comm). */
   name: Buffer | null;
+  /**
+   * The name is comm's bytes exactly. The kernel writes "Name:\t" and comm,
+   * escaping only backslash and newline (as \\ and \n; 2.6 to 6.x alike), so a
+   * Name with no backslash after its one tab is comm itself, and comm need
+   * not be read (one file fewer per holder).
+   */
+  exact: boolean;
   /** Effective uid (second field of Uid:), -1 when absent. */
   uid: number;
 }
@@ -97,14 +104,17 @@ export function readStatus(dir: string): Status | null {
 }
 
 export function parseStatus(b: Buffer): Status {
-  const st: Status = { name: null, uid: -1 };
+  const st: Status = { name: null, exact: false, uid: -1 };
   let i = 0;
   while (i < b.length) {
     let e = b.indexOf(0x0a, i);
     if (e < 0) e = b.length;
     if (b[i] === 0x4e && b.subarray(i, i + 5).toString('latin1') === 'Name:') {
       let s = i + 5;
-      while (s < e && (b[s] === 0x09 || b[s] === 0x20)) s++;
+      const backslash = b.indexOf(0x5c, s);
+      st.exact = s < e && b[s] === 0x09 && (backslash < 0 || backslash >= e);
+      if (st.exact) s++;
+      else while (s < e && (b[s] === 0x09 || b[s] === 0x20)) s++;
       // A copy: b is readSmall's scratch buffer (and a view of a copy would keep the whole status file alive).
       st.name = Buffer.from(b.subarray(s, e));
     } else if (b[i] === 0x55 && b.subarray(i, i + 4).toString('latin1') === 'Uid:') {

@@ -7,35 +7,20 @@
 // while the tables are read on the thread pool; once the rows are known,
 // owners() names just the processes that hold them.
 //
-// Pid reuse: the scan does not read a starttime per process (on a big host
-// that is one more file per process, nearly all for nothing). Instead, after
-// a holder's name and cmdline are read, each of its matching fd links is read
-// again and must still be socket:[inode]. A pid reused in between by another
-// process fails that check: a socket inode is unique while the socket is open,
-// and an unrelated process cannot hold it at the same fd. The only thing that
-// passes is a process that really holds the socket then (inherited across a
-// fork), which is what the answer says anyway.
-import fs = require('fs');
+// Pid reuse: the scan does not read a starttime per process. After a
+// holder's name and cmdline are read, each of its matching fd links is read
+// again and must still be socket:[inode] (stillHeld in owners.ts, the check
+// every selective scan makes). The only other process that passes is one
+// that really holds the socket then (inherited across a fork), which is what
+// the answer says anyway.
 import { newCollector } from './owner_index';
 import { decimal } from './bytes';
-import { isSocketLink } from './owners';
+import { isSocketLink, stillHeld } from './owners';
 import type { Match, ScanStats } from './owners';
 import { InodeOwners } from './owner_index';
 import { InodeSet, MAX_INODE } from './inode_set';
 import { LinkColumns } from './link_columns';
 import { ProcInfo } from './types';
-
-/** What owners() reads per holder, replaceable by a test (a pid reused between the scan and the name read cannot be timed). */
-export const relinkCheck = {
-  /** The link at path now, or null when it cannot be read. */
-  readLink(path: string): string | null {
-    try {
-      return fs.readlinkSync(path);
-    } catch (e) {
-      return null;
-    }
-  },
-};
 
 export class SocketLinks {
   /** 12 bytes a link (16 with threads), the holder being the pid. */
@@ -111,9 +96,7 @@ export class SocketLinks {
           if (tid !== 0 && !threadNames.has(tid)) threadNames.set(tid, readThreadName(dir + '/task/' + tid));
         }
       }
-      const kept = matches.filter((m) =>
-        // tid 0: read through <pid>/fd (no threads, or task/ could not be listed, as scanProcess does).
-        relinkCheck.readLink(dir + (m.tid !== 0 ? '/task/' + m.tid : '') + '/fd/' + m.fd) === 'socket:[' + m.inode + ']');
+      const kept = stillHeld(dir, matches);
       if (kept.length === 0) {
         stats.reused++;
         continue;

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { scanOwnersSync, socketInode, scanProcess, newScanStats } from '../src/owners';
+import { scanOwnersSync, socketInode, scanProcess, newScanStats, readProcInfo } from '../src/owners';
 import { Owner } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 
@@ -111,6 +111,41 @@ O('a pid reused between the fd scan and the name read is dropped (starttime chan
   scanProcess(tmp, 20, { root: tmp, wanted: null, threads: false }, by, stats);
   assert.equal(brief(by.get('77')), [[20, 0, 'old', 3]]);
   fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+O('readProcInfo reads comm only when status Name is not comm exactly (escaped by the kernel)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-info-'));
+  try {
+    const dir = (pid: number, status: string, comm: string) => {
+      const d = path.join(tmp, String(pid));
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'status'), status + '\nUid:\t7\t8\t9\t9\n');
+      fs.writeFileSync(path.join(d, 'comm'), comm + '\n');
+      fs.writeFileSync(path.join(d, 'cmdline'), 'x\0');
+      return d;
+    };
+    const realFs = require('fs');
+    const realOpen = realFs.openSync;
+    const opened: string[] = [];
+    realFs.openSync = function (p: string, ...rest: unknown[]) {
+      opened.push(path.basename(p));
+      return realOpen.call(realFs, p, ...rest);
+    };
+    let plain, escaped;
+    try {
+      plain = readProcInfo(dir(30, 'Name:\tweb', 'web'), 30)!;
+      const plainOpened = opened.splice(0);
+      escaped = readProcInfo(dir(31, 'Name:\ta\\nb', 'a\nb'), 31)!;
+      assert.equal(plainOpened, ['status', 'cmdline'], 'no comm read');
+      assert.equal(opened, ['status', 'comm', 'cmdline']);
+    } finally {
+      realFs.openSync = realOpen;
+    }
+    assert.equal([plain.name.toString(), plain.uid], ['web', 8]);
+    assert.equal([escaped.name.toString(), escaped.uid], ['a\nb', 8], "comm's raw bytes, not status's escape");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 O('an unreadable fd directory is counted as denied, with its pid', () => {

@@ -1,25 +1,33 @@
-// The pid-reuse check of the owner scan (src/owners.ts): starttime is read
-// before a process's fds and again after its name. A real reuse cannot be
-// timed by a test, so the reader is swapped (reuseCheck.startTime) to answer
-// differently on the second read, as a reused pid would. The pipelined
-// query (query.ts) checks by re-reading each holder's fd links instead
-// (socket_links.ts): there the link reader (relinkCheck.readLink) is swapped.
+// The pid-reuse checks of the owner scans (src/owners.ts). A full listing
+// reads a process's starttime before its fds and again after its name; a
+// selective scan (and the pipelined query, socket_links.ts) re-reads each
+// holder's matching fd links after its name instead. A real reuse cannot be
+// timed by a test, so the readers are swapped (reuseCheck.startTime,
+// relinkCheck.readLink) to answer as a reused pid would.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { OwnerMap, reuseCheck, scanOwnersSync } from '../src/owners';
+import { OwnerMap, relinkCheck, reuseCheck, ScanOptions, scanOwnersSync } from '../src/owners';
 import { scanOwnersAsync } from '../src/owners_async';
 import { readStartTime } from '../src/proc_pid';
 import { Query, QueryResult, runQuery } from '../src/query';
-import { relinkCheck } from '../src/socket_links';
 import { SocketRecord } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 
 const ROOT = path.join(FIXTURES, 'design-doc');
 const s = suite('pid reuse');
 
-function scan() {
-  return scanOwnersSync({ root: ROOT, wanted: new Set(['13828']), threads: false });
+/** A port query's scan (sshd's listening socket) and a full listing's. */
+const PORT: ScanOptions = { root: ROOT, wanted: new Set(['13828']), threads: false };
+const ALL: ScanOptions = { root: ROOT, wanted: null, threads: false };
+
+function onPool(opts: ScanOptions): Promise<OwnerMap> {
+  return new Promise((resolve) => scanOwnersAsync(opts, resolve));
+}
+
+/** sshd's owners of 13828 as [pid, name, fd]. */
+function sshd(m: OwnerMap) {
+  return (m.byInode.get('13828') || []).map((o) => [o.proc.pid, o.proc.name.toString(), o.fd]);
 }
 
 /** A reader whose answers for sshd's (pid 1962) dir follow `answers`, one per call. */
@@ -42,43 +50,60 @@ function pipelined22(): Promise<{ rows: SocketRecord[]; result: QueryResult }> {
   return new Promise((resolve) => runQuery(q, (r) => rows.push(r), (result) => resolve({ rows, result }), scanOwnersAsync, true));
 }
 
-s("a stable starttime keeps the owner (the fixture's stat says 2400 both times)", () => {
-  const r = scan();
-  assert.equal(r.byInode.get('13828')!.map((o) => [o.proc.pid, o.proc.name.toString(), o.fd]), [[1962, 'sshd', 3]]);
+s("a full listing keeps a holder whose starttime is stable (the fixture's stat says 2400 both times)", () => {
+  const r = scanOwnersSync(ALL);
+  assert.equal(sshd(r), [[1962, 'sshd', 3]]);
   assert.is(r.stats.reused, 0);
 });
 
-s('a starttime that changes between the fd scan and the name read drops the process as reused', () => {
-  reuseCheck.startTime = scripted([2400, 2401]);
-  const r = scan();
-  assert.is(r.byInode.get('13828'), undefined);
-  assert.is(r.stats.reused, 1);
-  assert.is(r.stats.vanished, 0);
+s('a full listing drops a process whose starttime changes between the fd scan and the name read, as reused', async () => {
+  for (const scan of [() => Promise.resolve(scanOwnersSync(ALL)), () => onPool(ALL)]) {
+    reuseCheck.startTime = scripted([2400, 2401]);
+    const r = await scan();
+    assert.equal(sshd(r), []);
+    assert.is(r.stats.reused, 1);
+    assert.is(r.stats.vanished, 0);
+  }
 });
 
-s('a stat that disappears after the fd scan drops the process as vanished', () => {
+s('a full listing drops a process whose stat disappears after the fd scan, as vanished', () => {
   reuseCheck.startTime = scripted([2400, -1]);
-  const r = scan();
-  assert.is(r.byInode.get('13828'), undefined);
+  const r = scanOwnersSync(ALL);
+  assert.equal(sshd(r), []);
   assert.is(r.stats.vanished, 1);
 });
 
-s('the reader is called twice for the process that holds a wanted socket, once for the others', () => {
+s('a full listing reads the starttime twice for each holder and once for every other process', () => {
   const calls: { [dir: string]: number } = {};
   reuseCheck.startTime = (dir) => { calls[dir] = (calls[dir] || 0) + 1; return readStartTime(dir); };
-  scan();
-  assert.is(calls[ROOT + '/1962'], 2);
-  for (const dir of Object.keys(calls)) if (!dir.endsWith('/1962')) assert.is(calls[dir], 1, dir);
+  const r = scanOwnersSync(ALL);
+  const holders = new Set<number>();
+  r.byInode.forEach((owners) => owners.forEach((o) => holders.add(o.proc.pid)));
+  assert.ok(holders.has(1962) && Object.keys(calls).length > holders.size, 'the tree has holders and other processes');
+  for (const dir of Object.keys(calls)) assert.is(calls[dir], holders.has(+path.basename(dir)) ? 2 : 1, dir);
 });
 
-s('the scan on the thread pool drops a reused pid the same way', async () => {
-  reuseCheck.startTime = scripted([2400, 2401]);
-  const r = await new Promise<OwnerMap>((resolve) => scanOwnersAsync({ root: ROOT, wanted: new Set(['13828']), threads: false }, resolve));
-  assert.is(r.byInode.get('13828'), undefined);
-  assert.is(r.stats.reused, 1);
-  reuseCheck.startTime = readStartTime;
-  const ok = await new Promise<OwnerMap>((resolve) => scanOwnersAsync({ root: ROOT, wanted: new Set(['13828']), threads: false }, resolve));
-  assert.equal(ok.byInode.get('13828')!.map((o) => o.proc.pid), [1962]);
+s('a selective scan reads no starttime, and re-reads only the matching links of the holder', async () => {
+  for (const scan of [() => Promise.resolve(scanOwnersSync(PORT)), () => onPool(PORT)]) {
+    let starttimes = 0;
+    const read: string[] = [];
+    reuseCheck.startTime = (dir) => { starttimes++; return readStartTime(dir); };
+    relinkCheck.readLink = (p) => { read.push(p); return realReadLink(p); };
+    const r = await scan();
+    assert.equal(sshd(r), [[1962, 'sshd', 3]]);
+    assert.equal([starttimes, r.stats.reused, r.stats.vanished], [0, 0, 0]);
+    assert.equal(read.map((p) => p.slice(ROOT.length)), ['/1962/fd/3']);
+  }
+});
+
+s('a selective scan drops a holder whose fd link changed after its name was read (its pid reused)', async () => {
+  for (const scan of [() => Promise.resolve(scanOwnersSync(PORT)), () => onPool(PORT)]) {
+    relinkCheck.readLink = (p) => (p.includes('/1962/fd/') ? 'socket:[99]' : realReadLink(p));
+    const r = await scan();
+    assert.equal(sshd(r), []);
+    assert.equal([r.stats.reused, r.stats.vanished], [1, 0]);
+    relinkCheck.readLink = realReadLink;
+  }
 });
 
 s('the pipelined query drops a holder whose fd link changed after its name was read (its pid reused)', async () => {

@@ -23,6 +23,22 @@ P('status gives the effective uid and the Name line', () => {
   assert.is(real.uid, 0, 'effective, as ps shows it');
 });
 
+P("status Name is comm's bytes exactly (exact) only as the kernel writes it: one tab, no backslash", () => {
+  const name = (line: string) => {
+    const st = parseStatus(Buffer.from(line + '\nUid:\t0\t0\t0\t0\n'));
+    return [st.name!.toString('latin1'), st.exact];
+  };
+  assert.equal(name('Name:\tsshd'), ['sshd', true]);
+  assert.equal(name('Name:\t lead\tand tab'), [' lead\tand tab', true], 'a blank after the tab is part of the name');
+  assert.equal(name('Name:\tkworker/0:1-events'), ['kworker/0:1-events', true]);
+  assert.equal(name('Name:\ta\\nb'), ['a\\nb', false], 'escaped by the kernel: comm must be read');
+  assert.equal(name('Name: x'), ['x', false], 'not the kernel form');
+  assert.equal(name('Name:'), ['', false]);
+  // The backslash of a later line does not count.
+  const st = parseStatus(Buffer.from('Name:\tok\nCpus_allowed_list:\t\\\n'));
+  assert.equal([st.name!.toString(), st.exact], ['ok', true]);
+});
+
 P('cmdline turns NULs into spaces and drops the trailing ones', () => {
   assert.is(readCmdline(path.join(FIXTURES, 'design-doc', '1656'))!.toString(), 'cupsd -C /etc/cups/cupsd.conf');
   assert.is(readCmdline(path.join(FIXTURES, 'design-doc', '2'))!.length, 0, 'a kernel thread');
