@@ -6,7 +6,7 @@
 // parseIpSocketLine() reads one line's fields from the bytes in place into a
 // reused scratch row (no allocation); toInetSocket() builds the JS object, and
 // is only called for rows a query wants.
-import { COLON, fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank, decimal } from './bytes';
+import { COLON, fieldEnd, isHex, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank, decimal } from './bytes';
 import { ByteOrder } from './endian';
 import { decodeAddress, formatIPv4, formatIPv6 } from './inet';
 import { LineHandler, LineStats, readLines, readLinesAsync } from './linereader';
@@ -63,7 +63,7 @@ const pair = [0, 0];
 function parseEndpoint(buf: Uint8Array, i: number, e: number, words: number): number {
   const hexLen = words * 8;
   if (e - i !== hexLen + 5 || buf[i + hexLen] !== COLON) return -1;
-  for (let k = i; k < i + hexLen; k++) if (hexDigit(buf[k]) < 0) return -1;
+  if (!isHex(buf, i, i + hexLen)) return -1;
   return parseHex(buf, i + hexLen + 1, e);
 }
 

@@ -25,7 +25,7 @@
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
 // as the sync scan makes them, whatever order the processes finish in.
 import fs = require('fs');
-import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, endChdir, fdDirPrefix, countProcess, finishProcess, infoReader, listProcesses, listTids, newScanStats, readFdLinks, socketInode, startTimeBefore } from './owners';
+import { DENIED, DIR_DENIED, GONE, Match, OwnerMap, ScanOptions, addResult, beginChdir, CHDIR_MIN_LINKS, endChdir, fdDirPrefix, countProcess, finishProcess, infoReader, listProcesses, listTids, newScanStats, readFdLinks, socketInode, startTimeBefore } from './owners';
 import { newCollector } from './owner_index';
 
 export interface AsyncTuning {
@@ -223,7 +223,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
         // A directory read over several slices is entered once (fdDirPrefix may chdir into it).
         if (d !== inDir) {
           inDir = d;
-          inPrefix = fdDirPrefix(d.path, !!opts.chdir);
+          inPrefix = fdDirPrefix(d.path, !!opts.chdir && d.names.length >= CHDIR_MIN_LINKS);
         }
         const before = links ? links.size : 0;
         if (readFdLinks(inPrefix, d.names, d.tid, wanted, d.job.matches, from, to, links, d.job.pid) === DENIED) {

@@ -123,6 +123,8 @@ export function parseStatus(b: Buffer): Status {
       if (v >= 0 && String(v) === (f.length > 1 ? f[1] : f[0])) st.uid = v;
     }
     i = e + 1;
+    // Name comes first and Uid ninth in every kernel's status: the other ~50 lines are not needed.
+    if (st.name !== null && st.uid >= 0) break;
   }
   return st;
 }

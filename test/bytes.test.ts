@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hexDigit, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual, decimal, isPlainDecimal } from '../src/bytes';
+import { hexDigit, isBlank, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual, decimal, isPlainDecimal } from '../src/bytes';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const Bytes = suite('bytes');
@@ -11,6 +11,9 @@ Bytes('hexDigit reads both cases and rejects the rest', () => {
   assert.is(hexDigit(0x66), 15);
   assert.is(hexDigit(0x47), -1);
   assert.is(hexDigit(0x20), -1);
+  // A table lookup by byte: values past a byte are not folded onto one.
+  assert.is(hexDigit(0x130), -1);
+  assert.is(hexDigit(-0xd0), -1);
 });
 
 Bytes('parseHex reads a field in place and refuses bad digits, empty and overlong fields', () => {
@@ -34,6 +37,7 @@ Bytes('skipBlanks and fieldEnd treat space, tab and CR as separators', () => {
   const x = b(' \t\rab c');
   assert.is(skipBlanks(x, 0, x.length), 3);
   assert.is(fieldEnd(x, 3, x.length), 5);
+  assert.equal([isBlank(0x20), isBlank(0x09), isBlank(0x0d), isBlank(0x0a), isBlank(0x120)], [true, true, true, false, false]);
   assert.ok(isDigits(b('0123'), 0, 4));
   assert.not.ok(isDigits(b(''), 0, 0));
   assert.ok(bytesEqual(b('xsocket'), 1, 7, 'socket'));

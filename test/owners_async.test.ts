@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { OwnerMap, ScanOptions, scanOwnersSync, newScanStats, readProcInfo, reuseCheck } from '../src/owners';
+import { CHDIR_MIN_LINKS, OwnerMap, ScanOptions, scanOwnersSync, newScanStats, readProcInfo, reuseCheck } from '../src/owners';
 import { readComm, readStartTime } from '../src/proc_pid';
 import { SocketLinks } from '../src/socket_links';
 import { scanOwnersAsync, AsyncTuning } from '../src/owners_async';
@@ -225,6 +225,27 @@ Async('comes back to the working directory, with an absolute root or one relativ
     }
   } finally {
     process.chdir(here);
+  }
+});
+
+Async('enters an fd directory (chdir) only when it has CHDIR_MIN_LINKS links or more, in both scans', async () => {
+  const small = { 0: '/dev/null', 3: 'socket:[7001]' };
+  const big: { [fd: number]: string } = {};
+  for (let k = 0; k < CHDIR_MIN_LINKS; k++) big[k] = 'socket:[' + (7100 + k) + ']';
+  const root = tree([{ pid: 50, start: 1, comm: 'few', fds: small }, { pid: 51, start: 2, comm: 'many', fds: big }]);
+  const real = process.chdir;
+  const entered: string[] = [];
+  process.chdir = (dir: string) => { entered.push(dir); real.call(process, dir); };
+  try {
+    for (const scan of [() => Promise.resolve(scanOwnersSync({ root, wanted: null, threads: false })), () => scanAsync({ root, wanted: null, threads: false })]) {
+      entered.length = 0;
+      const m = await scan();
+      assert.equal(m.byInode.get('7001')!.map((o) => o.proc.pid), [50]);
+      assert.equal(m.byInode.get('7100')!.map((o) => o.proc.pid), [51]);
+      assert.equal(entered.filter((d) => d.startsWith(root)).map((d) => d.slice(root.length)), ['/51/fd']);
+    }
+  } finally {
+    process.chdir = real;
   }
 });
 

@@ -21,6 +21,11 @@ P('status gives the effective uid and the Name line', () => {
   assert.is(st.name!.toString(), 'rpc.statd');
   const real = parseStatus(Buffer.from('Name:\tsu\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'));
   assert.is(real.uid, 0, 'effective, as ps shows it');
+  // Parsing stops once Name and Uid are read: a later Name line (none in a real status) is not looked at.
+  const early = parseStatus(Buffer.from('Name:\ta\nUid:\t1\t2\t3\t4\nName:\tb\n'));
+  assert.equal([early.name!.toString(), early.uid], ['a', 2]);
+  const late = parseStatus(Buffer.from('Uid:\t1\t2\t3\t4\nName:\tb\n'));
+  assert.equal([late.name!.toString(), late.uid], ['b', 2], 'either order');
 });
 
 P("status Name is comm's bytes exactly (exact) only as the kernel writes it: one tab, no backslash", () => {
