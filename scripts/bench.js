@@ -2,9 +2,18 @@
 // The benchmark: portown against netstat, ss, lsof, fuser and a C floor on a
 // busy loopback host made by scripts/loadgen.js.
 //
-//   npm run bench -- --size small|medium|large [--rounds N] [--only NAME,NAME]
+//   npm run bench -- --size small|medium|large [--rounds N] [--only NAME,NAME] [--ehash N]
 // (--only keeps the commands whose name contains one of the words, e.g.
 //  --only netstat,floor,"node -e")
+//
+// --ehash N runs the whole bench (load and commands) in a new network
+// namespace whose TCP established hash has N buckets. The kernel sizes that
+// hash by RAM, one bucket per 128 KB: 262,144 on a 24 GiB machine, 1,024 on a
+// 128 MB board. Every read of /proc/net/tcp and tcp6 walks all of it, so on a
+// big machine a small host's tables cost milliseconds that a board does not
+// spend (about 4.5 ms each here, against 0.15 ms with 1,024 buckets). Needs
+// root, Linux 6.1+ (net.ipv4.tcp_child_ehash_entries), unshare and ip; the
+// sysctl is set only while the namespace is made, then restored.
 //
 // Every round runs every command once, in an order rotated by one each round
 // (so each pair of commands alternates A/B), with stdout and stderr to files.
@@ -24,17 +33,76 @@ const BUNDLE = path.join(root, 'build', 'portown.js');
 const ROUNDS = { small: 11, medium: 7, large: 5 };
 
 function parseArgs(argv) {
-  const o = { size: 'small', rounds: 0, only: null };
+  const o = { size: 'small', rounds: 0, only: null, ehash: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--size') o.size = argv[++i];
     else if (a === '--rounds') o.rounds = +argv[++i];
     else if (a === '--only') o.only = argv[++i].split(',');
-    else throw new Error('unknown argument ' + JSON.stringify(a) + ' (expected --size small|medium|large, --rounds N, --only NAME,NAME)');
+    else if (a === '--ehash') o.ehash = +argv[++i];
+    else throw new Error('unknown argument ' + JSON.stringify(a) + ' (expected --size small|medium|large, --rounds N, --only NAME,NAME, --ehash N)');
   }
   if (!ROUNDS[o.size]) throw new Error('expected --size small, medium or large, got ' + JSON.stringify(o.size));
   if (!(o.rounds > 0)) o.rounds = ROUNDS[o.size];
+  if (o.ehash && !(Number.isInteger(o.ehash) && o.ehash > 0 && (o.ehash & (o.ehash - 1)) === 0)) {
+    throw new Error('expected --ehash to be a power of two such as 1024, got ' + JSON.stringify(argv[argv.indexOf('--ehash') + 1]));
+  }
   return o;
+}
+
+const CHILD_EHASH = '/proc/sys/net/ipv4/tcp_child_ehash_entries';
+
+/** The TCP established hash size of our network namespace, or null when the kernel does not say. */
+function ehashSize() {
+  try {
+    return +fs.readFileSync('/proc/sys/net/ipv4/tcp_ehash_entries', 'latin1');
+  } catch (e) {
+    return null;
+  }
+}
+
+/**
+ * --ehash: runs this same bench again inside a new network namespace (unshare -n)
+ * made while net.ipv4.tcp_child_ehash_entries is N, with its loopback up; then
+ * puts the sysctl back as soon as the inner bench has said anything, or when it ends.
+ */
+function runInNetns(o) {
+  if (process.getuid && process.getuid() !== 0) throw new Error('--ehash needs root (it sets ' + CHILD_EHASH + ' and makes a network namespace)');
+  if (!fs.existsSync(CHILD_EHASH)) throw new Error('--ehash needs Linux 6.1 or later: no ' + CHILD_EHASH);
+  for (const t of ['unshare', 'ip']) if (!which(t)) throw new Error('--ehash needs ' + t + ', which is not on PATH');
+  const old = fs.readFileSync(CHILD_EHASH, 'latin1').trim();
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    fs.writeFileSync(CHILD_EHASH, old);
+  };
+  fs.writeFileSync(CHILD_EHASH, String(o.ehash));
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(which('unshare'), ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath].concat(process.argv.slice(1)),
+        { stdio: ['inherit', 'pipe', 'inherit'], env: Object.assign({}, process.env, { PORTOWN_BENCH_NETNS: '1' }) });
+    } catch (e) {
+      restore();
+      throw e;
+    }
+    child.stdout.on('data', (d) => { restore(); process.stdout.write(d); });
+    const pass = (sig) => process.on(sig, () => { try { child.kill(sig); } catch (e) { /* gone */ } });
+    pass('SIGINT');
+    pass('SIGTERM');
+    child.on('exit', (code, sig) => {
+      restore();
+      process.exitCode = code === null ? 1 : code;
+      resolve();
+    });
+    child.on('error', (e) => {
+      restore();
+      console.error('bench: unshare: ' + e.message);
+      process.exitCode = 1;
+      resolve();
+    });
+  });
 }
 
 function which(cmd) {
@@ -186,6 +254,14 @@ async function main() {
     console.error('bench: ' + e.message);
     process.exit(2);
   }
+  if (o.ehash && !process.env.PORTOWN_BENCH_NETNS) {
+    try {
+      return await runInNetns(o);
+    } catch (e) {
+      console.error('bench: ' + e.message);
+      process.exit(2);
+    }
+  }
   require('./build.js').buildBundle();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-bench-'));
   let load = null;
@@ -196,7 +272,10 @@ async function main() {
     const tools = { floor: compileFloor(tmp), netstat: which('netstat'), ss: which('ss'), lsof: which('lsof'), fuser: which('fuser') };
     const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
     const netstatMode = netstatModeReady();
-    console.log('machine: ' + os.cpus().length + ' x ' + (os.cpus()[0] || {}).model + ', ' + (os.totalmem() / 2 ** 30).toFixed(1) + ' GiB, Linux ' + os.release() + ', Node ' + process.version);
+    const ehash = ehashSize();
+    console.log('machine: ' + os.cpus().length + ' x ' + (os.cpus()[0] || {}).model + ', ' + (os.totalmem() / 2 ** 30).toFixed(1) + ' GiB, Linux ' + os.release() + ', Node ' + process.version +
+      (ehash ? ', TCP established hash ' + ehash + ' buckets' + (process.env.PORTOWN_BENCH_NETNS ? ' (--ehash: a network namespace of its own)' : '') : ''));
+    if (o.ehash && ehash !== o.ehash) throw new Error('asked for --ehash ' + o.ehash + ', but this namespace has ' + ehash + ' buckets');
     if (!timeBin) console.log('no /usr/bin/time (GNU time): CPU and peak RSS are not measured');
     if (!netstatMode) console.log('portown netstat -ntpa: skipped (netstat mode is not built on this branch yet)');
     for (const t of ['netstat', 'ss', 'lsof', 'fuser']) if (!tools[t]) console.log(t + ': not installed, skipped');
