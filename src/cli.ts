@@ -14,6 +14,8 @@ import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, ScanPlan, SYNC_P
 import { listProcesses, ScanOptions } from './owners';
 import { AsyncTuning, DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
 import { runNetstat } from './netstat/index';
+import { tableRowsAt } from './net_sockstat';
+import { scanChoice } from './scan_choice';
 import { SocketRecord } from './types';
 import { TCP_CLOSE, TCP_LISTEN } from './states';
 
@@ -130,58 +132,36 @@ function isListening(s: SocketRecord): boolean {
 }
 
 
-/**
- * From this many processes on, the scan on the thread pool (owners_async.ts)
- * is used, and a selective query reads its tables on the pool meanwhile
- * (query.ts, pipelined); below it, the synchronous scan after the tables.
- * Measured with scripts/bench.js (see the README's Benchmarks).
- * PORTOWN_SCAN=sync|async|pipe forces one: async is the pool scan without
- * the pipelined tables, pipe with them (for selective queries), for the
- * benchmark and the tests.
- */
-const ASYNC_MIN_PROCESSES = 1000;
-
 function scanEnv(env: string | undefined): { forced: string; tuning: AsyncTuning } {
   // "async:AHEAD:POOLLINKS:SLICE" (or pipe:...) also sets the tuning, for the benchmark.
   const f = (env || '').split(':');
   return { forced: f[0], tuning: f.length === 4 ? { ahead: +f[1], poolLinks: +f[2], slice: +f[3] } : DEFAULT_TUNING };
 }
 
-/** Whether the scan runs on the pool: from ASYNC_MIN_PROCESSES processes up, or as forced. */
-function onPool(forced: string, pids: number[]): boolean {
-  return forced === 'async' || forced === 'pipe' || (forced !== 'sync' && pids.length >= ASYNC_MIN_PROCESSES);
-}
-
-/** The owner scan for a host with these processes (see onPool). */
-function scannerFor(env: string | undefined, pids: number[]): Scanner {
-  const { forced, tuning } = scanEnv(env);
-  const big = onPool(forced, pids);
+/** The owner scan on these processes: on the pool, or synchronous. */
+function scannerFor(tuning: AsyncTuning, pids: number[], pool: boolean): Scanner {
   return (opts, done) => {
     const withPids: ScanOptions = { ...opts, pids };
-    if (big) scanOwnersAsync(withPids, done, tuning);
+    if (pool) scanOwnersAsync(withPids, done, tuning);
     else syncScanner(withPids, done);
   };
 }
 
 export function chooseScan(env: string | undefined, root: string, q: Query): ScanPlan {
-  const forced = scanEnv(env).forced;
-  if (forced === 'sync' || q.mode === 'pid') return SYNC_PLAN;
-  return planFor(env, listProcesses(root), q.mode === 'port' || q.mode === 'listening');
+  if (scanEnv(env).forced === 'sync' || q.mode === 'pid') return SYNC_PLAN;
+  return planFor(env, root, listProcesses(root), q.mode === 'port' || q.mode === 'listening');
 }
 
-/**
- * The plan for a host with these processes: the scan on the pool from
- * ASYNC_MIN_PROCESSES up, and for a selective query the tables on the pool
- * during it, unless PORTOWN_SCAN=async asks for the pool scan alone.
- */
-function planFor(env: string | undefined, pids: number[], selective: boolean): ScanPlan {
-  const forced = scanEnv(env).forced;
-  return { scanner: scannerFor(env, pids), pipelined: onPool(forced, pids) && forced !== 'async' && selective };
+/** The plan for a host with these processes (scan_choice.ts). */
+function planFor(env: string | undefined, root: string, pids: number[], selective: boolean): ScanPlan {
+  const { forced, tuning } = scanEnv(env);
+  const c = scanChoice(forced, pids.length, selective, () => tableRowsAt(root));
+  return { scanner: scannerFor(tuning, pids, c.pool), pipelined: c.pipelined };
 }
 
 /** netstat's plan (its -p scan reads every socket link): picked by the number of processes when each pass runs. */
 function netstatPlan(env: string | undefined): (root: string) => ScanPlan {
-  return (root) => (scanEnv(env).forced === 'sync' ? SYNC_PLAN : planFor(env, listProcesses(root), false));
+  return (root) => (scanEnv(env).forced === 'sync' ? SYNC_PLAN : planFor(env, root, listProcesses(root), false));
 }
 
 /** How the procfs at root is mounted (hidepid), from our own mountinfo; null when not a procfs mount point. */

@@ -1,0 +1,38 @@
+// /proc/net/sockstat and /proc/net/sockstat6: the kernel's socket counts, kept
+// in counters (reading them walks no hash, unlike the tables), e.g.
+//   sockets: used 290
+//   TCP: inuse 27 orphan 0 tw 6041 alloc 31 mem 158
+//   UDP: inuse 3 mem 1
+// and in sockstat6 "TCP6: inuse 2", "UDP6: inuse 1". TIME_WAIT sockets of both
+// families are counted once, as TCP's tw. Both files are per network
+// namespace, like the tables, and have had these lines since Linux 2.4/2.6.
+//
+// A selective query reads this before its tables to tell whether they are
+// big enough for reading them on the thread pool during the fd scan to pay
+// (scan_choice.ts).
+import { readSmall } from './proc_pid';
+
+/** The IP tables' rows (tcp, tcp6, udp, udp6) a sockstat and sockstat6 text count: sockets in use plus TIME_WAIT. */
+export function sockstatRows(text: string): number {
+  let rows = 0;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const f = lines[i].trim().split(/\s+/);
+    const proto = f[0];
+    if (proto !== 'TCP:' && proto !== 'UDP:' && proto !== 'TCP6:' && proto !== 'UDP6:') continue;
+    for (let k = 1; k + 1 < f.length; k += 2) {
+      if (f[k] !== 'inuse' && !(f[k] === 'tw' && proto === 'TCP:')) continue;
+      const n = +f[k + 1];
+      if (n >= 0 && String(n) === f[k + 1]) rows += n;
+    }
+  }
+  return rows;
+}
+
+/** About how many rows root's IP tables have, from its sockstat files; 0 when neither can be read. */
+export function tableRowsAt(root: string): number {
+  const v4 = readSmall(root + '/net/sockstat', 4096, false);
+  const text = v4 ? v4.toString('latin1') : '';
+  const v6 = readSmall(root + '/net/sockstat6', 4096, false);
+  return sockstatRows(text + '\n' + (v6 ? v6.toString('latin1') : ''));
+}
