@@ -13,7 +13,9 @@
 // big machine a small host's tables cost milliseconds that a board does not
 // spend (about 4.5 ms each here, against 0.15 ms with 1,024 buckets). Needs
 // root, Linux 6.1+ (net.ipv4.tcp_child_ehash_entries), unshare and ip; the
-// sysctl is set only while the namespace is made, then restored.
+// sysctl is set only until the namespace exists, then restored (also on
+// SIGINT, SIGTERM and SIGHUP; a SIGKILL in that moment would leave it set:
+// `sysctl net.ipv4.tcp_child_ehash_entries=0` is the kernel's default).
 //
 // Every round runs every command once, in an order rotated by one each round
 // (so each pair of commands alternates A/B), with stdout and stderr to files.
@@ -51,6 +53,7 @@ function parseArgs(argv) {
 }
 
 const CHILD_EHASH = '/proc/sys/net/ipv4/tcp_child_ehash_entries';
+const NETNS_READY = 'portown-bench: network namespace made';
 
 /** The TCP established hash size of our network namespace, or null when the kernel does not say. */
 function ehashSize() {
@@ -81,16 +84,25 @@ function runInNetns(o) {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(which('unshare'), ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath].concat(process.argv.slice(1)),
+      // The shell runs inside the new namespace: its first line says the namespace exists.
+      child = spawn(which('unshare'), ['-n', '--', 'sh', '-c', 'echo ' + NETNS_READY + ' && ip link set lo up && exec "$0" "$@"', process.execPath].concat(process.argv.slice(1)),
         { stdio: ['inherit', 'pipe', 'inherit'], env: Object.assign({}, process.env, { PORTOWN_BENCH_NETNS: '1' }) });
     } catch (e) {
       restore();
       throw e;
     }
-    child.stdout.on('data', (d) => { restore(); process.stdout.write(d); });
-    const pass = (sig) => process.on(sig, () => { try { child.kill(sig); } catch (e) { /* gone */ } });
+    let first = true;
+    child.stdout.on('data', (d) => {
+      restore();
+      let text = String(d);
+      if (first && text.startsWith(NETNS_READY + '\n')) text = text.slice(NETNS_READY.length + 1);
+      first = false;
+      process.stdout.write(text);
+    });
+    const pass = (sig) => process.on(sig, () => { restore(); try { child.kill(sig); } catch (e) { /* gone */ } });
     pass('SIGINT');
     pass('SIGTERM');
+    pass('SIGHUP');
     child.on('exit', (code, sig) => {
       restore();
       process.exitCode = code === null ? 1 : code;

@@ -21,12 +21,13 @@ BLANK[SPACE] = BLANK[TAB] = BLANK[CR] = 1;
 
 /** Value of one ASCII hex digit, or -1. Accepts upper and lower case. */
 export function hexDigit(c: number): number {
-  return c >= 0 && c < 256 ? HEX[c] : -1;
+  const d = HEX[c]; // undefined past a byte, below 0 or between integers
+  return d === undefined ? -1 : d;
 }
 
 /** True for the separators the kernel's tables use (and a stray CR). */
 export function isBlank(c: number): boolean {
-  return c >= 0 && c < 256 && BLANK[c] === 1;
+  return BLANK[c] === 1;
 }
 
 /** First index at or after i that is not blank (or end). */
@@ -41,7 +42,7 @@ export function fieldEnd(buf: Uint8Array, i: number, end: number): number {
   return i;
 }
 
-/** True when buf[start, end) is all hex digits (true when empty). */
+/** True when buf[start, end) is all hex digits (true when empty). Like every parser here, end <= buf.length. */
 export function isHex(buf: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (HEX[buf[i]] < 0) return false;
   return true;

@@ -3,9 +3,13 @@
 //   sockets: used 290
 //   TCP: inuse 27 orphan 0 tw 6041 alloc 31 mem 158
 //   UDP: inuse 3 mem 1
-// and in sockstat6 "TCP6: inuse 2", "UDP6: inuse 1". TIME_WAIT sockets of both
-// families are counted once, as TCP's tw. Both files are per network
-// namespace, like the tables, and have had these lines since Linux 2.4/2.6.
+// and in sockstat6 "TCP6: inuse 2", "UDP6: inuse 1" (IPv6 sockets, v4-mapped
+// ones too, count there only). TIME_WAIT sockets of both families are counted
+// once, as TCP's tw. Both files are per network namespace, like the tables,
+// and have had these lines since Linux 2.6; but on older kernels (before about
+// 4.12) tw was the host's count, so in a container there a selective query may
+// be pipelined for the host's TIME_WAIT sockets: a little speed either way,
+// never a different answer. SYN_RECV requests are rows that are not counted.
 //
 // A selective query reads this before its tables to tell whether they are
 // big enough for reading them on the thread pool during the fd scan to pay

@@ -373,7 +373,7 @@ export function finishProcess(dir: string, pid: number, t0: number, result: numb
     }
     const kept = stillHeld(dir, matches);
     if (kept.length === 0) {
-      stats.reused++;
+      countLost(dir, stats);
       return true;
     }
     kept.sort(byTidFd);
@@ -389,6 +389,16 @@ export function finishProcess(dir: string, pid: number, t0: number, result: numb
   matches.sort(byTidFd);
   out.addProcess(info, matches, threadNames);
   return true;
+}
+
+/**
+ * Counts a holder dropped because none of its matching links re-read the same
+ * (stillHeld): vanished when its directory is gone, else its pid was reused
+ * (or it closed those fds in between).
+ */
+export function countLost(dir: string, stats: ScanStats): void {
+  if (exists(dir)) stats.reused++;
+  else stats.vanished++;
 }
 
 function exists(path: string): boolean {

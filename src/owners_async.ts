@@ -20,8 +20,10 @@
 // then takes `given.slice()` links at a time, so the table pages the pool
 // reads meanwhile are taken in between.
 // Otherwise, per process the semantics and the stats are those of the sync scan (they
-// share readFdLinks and finishProcess): starttime before the fds and after the
-// name (pid reuse), vanished and denied processes counted, vanished fds skipped.
+// share readFdLinks and finishProcess): the same pid-reuse check (a full
+// listing's starttime before the fds and after the name; a selective scan's
+// re-read of the holder's matching links, stillHeld), vanished and denied
+// processes counted, vanished fds skipped.
 // The collector (owner_index.ts) sorts each inode's owners by pid, tid, fd,
 // as the sync scan makes them, whatever order the processes finish in.
 import fs = require('fs');
@@ -136,7 +138,7 @@ export function scanOwnersAsync(given: ScanOptions, done: (owners: OwnerMap) => 
     schedule();
   };
 
-  /** Starts processes until `ahead` directories are listed or being listed: starttime now, readdir on the pool. */
+  /** Starts processes until `ahead` directories are listed or being listed: starttime now (full listings), readdir on the pool. */
   const startJobs = () => {
     while (cursor < pids.length && listing + ready.length - head < tuning.ahead) {
       const pid = pids[cursor++];

@@ -111,8 +111,9 @@ export function parseStatus(b: Buffer): Status {
     if (e < 0) e = b.length;
     if (b[i] === 0x4e && b.subarray(i, i + 5).toString('latin1') === 'Name:') {
       let s = i + 5;
-      const backslash = b.indexOf(0x5c, s);
-      st.exact = s < e && b[s] === 0x09 && (backslash < 0 || backslash >= e);
+      let backslash = s;
+      while (backslash < e && b[backslash] !== 0x5c) backslash++;
+      st.exact = s < e && b[s] === 0x09 && backslash === e;
       if (st.exact) s++;
       else while (s < e && (b[s] === 0x09 || b[s] === 0x20)) s++;
       // A copy: b is readSmall's scratch buffer (and a view of a copy would keep the whole status file alive).

@@ -15,7 +15,7 @@
 // the answer says anyway.
 import { newCollector } from './owner_index';
 import { decimal } from './bytes';
-import { isSocketLink, stillHeld } from './owners';
+import { countLost, isSocketLink, stillHeld } from './owners';
 import type { Match, ScanStats } from './owners';
 import { InodeOwners } from './owner_index';
 import { InodeSet, MAX_INODE } from './inode_set';
@@ -98,7 +98,7 @@ export class SocketLinks {
       }
       const kept = stillHeld(dir, matches);
       if (kept.length === 0) {
-        stats.reused++;
+        countLost(dir, stats);
         continue;
       }
       kept.sort(byTidFd);

@@ -14,6 +14,7 @@ Bytes('hexDigit reads both cases and rejects the rest', () => {
   // A table lookup by byte: values past a byte are not folded onto one.
   assert.is(hexDigit(0x130), -1);
   assert.is(hexDigit(-0xd0), -1);
+  assert.is(hexDigit(48.5), -1);
 });
 
 Bytes('parseHex reads a field in place and refuses bad digits, empty and overlong fields', () => {
@@ -37,7 +38,7 @@ Bytes('skipBlanks and fieldEnd treat space, tab and CR as separators', () => {
   const x = b(' \t\rab c');
   assert.is(skipBlanks(x, 0, x.length), 3);
   assert.is(fieldEnd(x, 3, x.length), 5);
-  assert.equal([isBlank(0x20), isBlank(0x09), isBlank(0x0d), isBlank(0x0a), isBlank(0x120)], [true, true, true, false, false]);
+  assert.equal([isBlank(0x20), isBlank(0x09), isBlank(0x0d), isBlank(0x0a), isBlank(0x120), isBlank(32.5)], [true, true, true, false, false, false]);
   assert.ok(isDigits(b('0123'), 0, 4));
   assert.not.ok(isDigits(b(''), 0, 0));
   assert.ok(bytesEqual(b('xsocket'), 1, 7, 'socket'));

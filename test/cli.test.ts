@@ -66,4 +66,17 @@ C('unforced, a selective query is pipelined from 1000 processes on; below, every
   assert.is(chooseScan(undefined, big, query(big, 'pid')).scanner, syncScanner);
 });
 
+C("unforced, below 1000 processes, a selective query is pipelined when the root's net/sockstat counts 6000 table rows", async () => {
+  const root = host(3);
+  fs.mkdirSync(path.join(root, 'net'));
+  fs.writeFileSync(path.join(root, 'net', 'sockstat'), 'sockets: used 9\nTCP: inuse 5 orphan 0 tw 5994 alloc 5 mem 1\nUDP: inuse 0 mem 0\n');
+  assert.is(await plan(undefined, root, 'port'), 'sync', '5,999 rows');
+  fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse 1\nUDP6: inuse 0\n');
+  assert.is(await plan(undefined, root, 'port'), 'pipelined async');
+  assert.is(await plan(undefined, root, 'listening'), 'pipelined async');
+  assert.is(await plan(undefined, root, 'all'), 'sync', 'a full listing goes by processes only');
+  assert.is(chooseScan(undefined, root, query(root, 'pid')).scanner, syncScanner);
+  assert.is(await plan('sync', root, 'port'), 'sync');
+});
+
 C.run();

@@ -55,7 +55,9 @@ S('agrees with the live tables to within the sockets that come and go', () => {
   const after = rows('tcp') + rows('tcp6') + rows('udp') + rows('udp6');
   const lo = Math.min(before, after);
   const hi = Math.max(before, after);
-  assert.ok(est >= lo - 8 && est <= hi + 8, 'sockstat ' + est + ', tables ' + before + '..' + after);
+  // Sockets other jobs open and close between the reads (and SYN_RECV requests, rows that are not counted).
+  const slack = Math.max(16, Math.ceil(hi * 0.05));
+  assert.ok(est >= lo - slack && est <= hi + slack, 'sockstat ' + est + ', tables ' + before + '..' + after);
 });
 
 S.run();

@@ -6,6 +6,7 @@
 // relinkCheck.readLink) to answer as a reused pid would.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { OwnerMap, relinkCheck, reuseCheck, ScanOptions, scanOwnersSync } from '../src/owners';
 import { scanOwnersAsync } from '../src/owners_async';
@@ -13,6 +14,9 @@ import { readStartTime } from '../src/proc_pid';
 import { Query, QueryResult, runQuery } from '../src/query';
 import { SocketRecord } from '../src/types';
 import { FIXTURES } from './helpers/cli';
+import { makeTree } from './helpers/proc_tree';
+
+const TCP_HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
 
 const ROOT = path.join(FIXTURES, 'design-doc');
 const s = suite('pid reuse');
@@ -103,6 +107,36 @@ s('a selective scan drops a holder whose fd link changed after its name was read
     assert.equal(sshd(r), []);
     assert.equal([r.stats.reused, r.stats.vanished], [1, 0]);
     relinkCheck.readLink = realReadLink;
+  }
+});
+
+s('a holder whose links cannot be re-read counts as vanished when its directory is gone, as reused when it is not', async () => {
+  const holder = () => makeTree([{ pid: 60, start: 1, comm: 'web', fds: { 3: 'socket:[900]' } }]);
+  const opts = (root: string): ScanOptions => ({ root, wanted: new Set(['900']), threads: false });
+  const links: Query['protos'] = { tcp: true, udp: false, raw: false, unix: false, v4: true, v6: true };
+  for (const scan of ['sync', 'pool', 'pipelined']) {
+    for (const gone of [true, false]) {
+      const root = holder();
+      try {
+        fs.mkdirSync(path.join(root, 'net'));
+        fs.writeFileSync(path.join(root, 'net', 'tcp'), TCP_HEADER + '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 900 1 0000000000000000 100 0 0 10 0\n');
+        relinkCheck.readLink = () => {
+          if (gone) fs.rmSync(path.join(root, '60'), { recursive: true, force: true });
+          return null;
+        };
+        let stats;
+        if (scan === 'sync') stats = scanOwnersSync(opts(root)).stats;
+        else if (scan === 'pool') stats = (await onPool(opts(root))).stats;
+        else {
+          const q: Query = { root, byteOrder: 'le', mode: 'port', port: 8080, remote: false, pid: 0, threads: false, protos: links };
+          stats = (await new Promise<QueryResult>((resolve) => runQuery(q, () => undefined, resolve, scanOwnersAsync, true))).scan;
+        }
+        assert.equal([stats.vanished, stats.reused], gone ? [1, 0] : [0, 1], scan + (gone ? ' gone' : ' still there'));
+      } finally {
+        relinkCheck.readLink = realReadLink;
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    }
   }
 });
 
