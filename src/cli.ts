@@ -65,12 +65,8 @@ function makeIo(): Io {
     size = 0;
     writeBytes(1, out, n);
   };
-  let ptrace: boolean | null = null;
-  try {
-    ptrace = hasPtraceCap(fs.readFileSync('/proc/self/status', 'latin1'));
-  } catch (e) {
-    ptrace = null;
-  }
+  // Read when a note needs it, not at every start (one file and its parse, ~0.5 ms of a small host's query).
+  let ptrace: boolean | null | undefined;
   return {
     write(s: string) {
       // At most 3 UTF-8 bytes per UTF-16 unit.
@@ -86,7 +82,16 @@ function makeIo(): Io {
       try { writeAll(2, line + '\n'); } catch (e) { /* stderr closed: nothing to say it on */ }
     },
     euid: typeof process.geteuid === 'function' ? process.geteuid() : -1,
-    ptrace,
+    get ptrace() {
+      if (ptrace === undefined) {
+        try {
+          ptrace = hasPtraceCap(fs.readFileSync('/proc/self/status', 'latin1'));
+        } catch (e) {
+          ptrace = null;
+        }
+      }
+      return ptrace;
+    },
     later(ms, fn) { setTimeout(fn, ms); },
     argv1: process.argv[1] || 'portown',
   };
