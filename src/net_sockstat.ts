@@ -14,6 +14,7 @@
 // A selective query reads this before its tables to tell whether they are
 // big enough for reading them on the thread pool during the fd scan to pay
 // (scan_choice.ts).
+import { isPlainDecimal } from './bytes';
 import { readSmall } from './proc_pid';
 
 /** The IP tables' rows (tcp, tcp6, udp, udp6) a sockstat and sockstat6 text count: sockets in use plus TIME_WAIT. */
@@ -26,8 +27,7 @@ export function sockstatRows(text: string): number {
     if (proto !== 'TCP:' && proto !== 'UDP:' && proto !== 'TCP6:' && proto !== 'UDP6:') continue;
     for (let k = 1; k + 1 < f.length; k += 2) {
       if (f[k] !== 'inuse' && !(f[k] === 'tw' && proto === 'TCP:')) continue;
-      const n = +f[k + 1];
-      if (n >= 0 && String(n) === f[k + 1]) rows += n;
+      if (isPlainDecimal(f[k + 1])) rows += +f[k + 1];
     }
   }
   return rows;
@@ -35,8 +35,10 @@ export function sockstatRows(text: string): number {
 
 /** About how many rows root's IP tables have, from its sockstat files; 0 when neither can be read. */
 export function tableRowsAt(root: string): number {
-  const v4 = readSmall(root + '/net/sockstat', 4096, false);
-  const text = v4 ? v4.toString('latin1') : '';
-  const v6 = readSmall(root + '/net/sockstat6', 4096, false);
-  return sockstatRows(text + '\n' + (v6 ? v6.toString('latin1') : ''));
+  return rowsIn(root + '/net/sockstat') + rowsIn(root + '/net/sockstat6');
+}
+
+function rowsIn(path: string): number {
+  const b = readSmall(path, 4096, false);
+  return b ? sockstatRows(b.toString('latin1')) : 0;
 }

@@ -358,28 +358,12 @@ export function finishProcess(dir: string, pid: number, t0: number, result: numb
   const vanished = stats.vanished;
   if (!countProcess(dir, pid, t0, result, stats)) return stats.vanished === vanished;
   if (matches.length === 0) return true;
-  const info = readInfo(dir, pid);
-  const threadNames = new Map<number, Buffer | null>();
-  if (info && threads) {
-    for (let i = 0; i < matches.length; i++) {
-      const tid = matches[i].tid;
-      if (!threadNames.has(tid)) threadNames.set(tid, readComm(dir + '/task/' + tid));
-    }
-  }
   if (t0 === RELINK) {
-    if (!info) {
-      stats.vanished++;
-      return true;
-    }
-    const kept = stillHeld(dir, matches);
-    if (kept.length === 0) {
-      countLost(dir, stats);
-      return true;
-    }
-    kept.sort(byTidFd);
-    out.addProcess(info, kept, threadNames);
+    addHolder(dir, pid, matches, threads, out, stats, readInfo);
     return true;
   }
+  const info = readInfo(dir, pid);
+  const threadNames = threadNamesOf(dir, matches, threads && info !== null);
   const t1 = reuseCheck.startTime(dir);
   if (!info || t1 !== t0) {
     if (info && t1 >= 0) stats.reused++;
@@ -389,6 +373,41 @@ export function finishProcess(dir: string, pid: number, t0: number, result: numb
   matches.sort(byTidFd);
   out.addProcess(info, matches, threadNames);
   return true;
+}
+
+/** The names of the threads (tid not 0) among matches, with threads; none without. */
+function threadNamesOf(dir: string, matches: Match[], threads: boolean, readThreadName: (dir: string) => Buffer | null = readComm): Map<number, Buffer | null> {
+  const names = new Map<number, Buffer | null>();
+  if (!threads) return names;
+  for (let i = 0; i < matches.length; i++) {
+    const tid = matches[i].tid;
+    if (tid !== 0 && !names.has(tid)) names.set(tid, readThreadName(dir + '/task/' + tid));
+  }
+  return names;
+}
+
+/**
+ * Names a holder of a selective scan (the sync and pool scans, and
+ * SocketLinks.owners): its ProcInfo and thread names, then the re-read of its
+ * matching links (stillHeld); adds the links still held to out. A process
+ * gone before its name was read counts as vanished, one whose links all
+ * changed by countLost.
+ */
+export function addHolder(dir: string, pid: number, matches: Match[], threads: boolean, out: OwnerCollector, stats: ScanStats,
+  readInfo: InfoReader, readThreadName: (dir: string) => Buffer | null = readComm): void {
+  const info = readInfo(dir, pid);
+  if (!info) {
+    stats.vanished++;
+    return;
+  }
+  const threadNames = threadNamesOf(dir, matches, threads, readThreadName);
+  const kept = stillHeld(dir, matches);
+  if (kept.length === 0) {
+    countLost(dir, stats);
+    return;
+  }
+  kept.sort(byTidFd);
+  out.addProcess(info, kept, threadNames);
 }
 
 /**

@@ -15,7 +15,7 @@
 // the answer says anyway.
 import { newCollector } from './owner_index';
 import { decimal } from './bytes';
-import { countLost, isSocketLink, stillHeld } from './owners';
+import { addHolder, isSocketLink } from './owners';
 import type { Match, ScanStats } from './owners';
 import { InodeOwners } from './owner_index';
 import { InodeSet, MAX_INODE } from './inode_set';
@@ -83,31 +83,8 @@ export class SocketLinks {
         matches.push({ tid: links.tid(i), fd: links.fd(i), inode: decimal(links.inode(i)) });
       }
       for (; o < odd.length && odd[o].pid === pid; o++) matches.push(odd[o].m);
-      const dir = root + '/' + pid;
-      const info = readInfo(dir, pid);
-      if (!info) {
-        stats.vanished++;
-        continue;
-      }
-      const threadNames = new Map<number, Buffer | null>();
-      if (threads) {
-        for (let i = 0; i < matches.length; i++) {
-          const tid = matches[i].tid;
-          if (tid !== 0 && !threadNames.has(tid)) threadNames.set(tid, readThreadName(dir + '/task/' + tid));
-        }
-      }
-      const kept = stillHeld(dir, matches);
-      if (kept.length === 0) {
-        countLost(dir, stats);
-        continue;
-      }
-      kept.sort(byTidFd);
-      out.addProcess(info, kept, threadNames);
+      addHolder(root + '/' + pid, pid, matches, threads, out, stats, readInfo, readThreadName);
     }
     return out.done();
   }
-}
-
-function byTidFd(a: Match, b: Match): number {
-  return a.tid - b.tid || a.fd - b.fd;
 }
