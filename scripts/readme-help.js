@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Rewrites the --help block of README.md from the built bundle's --help
-// (test/help.test.ts fails when they differ). Run after changing src/help.ts:
+// (test/help.test.ts fails when they differ). Run after changing src/cli/help.ts:
 //   npm run build && node scripts/readme-help.js
 'use strict';
 const fs = require('fs');

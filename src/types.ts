@@ -1,7 +1,7 @@
 // The records the engine hands to formatters. Strings that come from other
 // processes (names, command lines, unix paths) stay raw bytes here; every
 // formatter escapes them (src/escape.ts) before they reach a terminal.
-import { ByteOrder } from './endian';
+import { ByteOrder } from './text/endian';
 
 /** Which tables a query reads: protocols and address families. */
 export interface ProtoSet {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseArgs, UsageError } from '../src/args';
+import { parseArgs, UsageError } from '../src/cli/args';
 
 const env = {};
 function fails(argv: string[], message: string) {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hexDigit, isBlank, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual, decimal, isPlainDecimal } from '../src/bytes';
+import { hexDigit, isBlank, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual, decimal, isPlainDecimal } from '../src/text/bytes';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const Bytes = suite('bytes');

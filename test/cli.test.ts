@@ -5,8 +5,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { chooseScan } from '../src/cli';
-import { Mode, Query, syncScanner } from '../src/query';
+import { chooseScan } from '../src/cli/command';
+import { Mode, Query, syncScanner } from '../src/query/query';
 import { trees } from './helpers/proc_tree';
 
 const { tree, removeAll } = trees('portown-cli-');

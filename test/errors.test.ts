@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
-import { checkProcRoot, errnoText, isFsError } from '../src/errors';
+import { checkProcRoot, errnoText, isFsError } from '../src/proc/errors';
 
 const E = suite('errors');
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { escapeBytes, dotUnprintable } from '../src/escape';
+import { escapeBytes, dotUnprintable } from '../src/text/escape';
 
 const raw = (s: string) => Buffer.from(s, 'latin1');
 const E = suite('escape');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FIT_ROWS, JsonArrayWriter, TableWriter, socketJson, tableCells } from '../src/format';
+import { FIT_ROWS, JsonArrayWriter, TableWriter, socketJson, tableCells } from '../src/cli/format';
 import { InetSocket, Owner, ProcInfo, UnixSocket } from '../src/types';
 
 const proc = (pid: number, name: string, uid = 0): ProcInfo =>

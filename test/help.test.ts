@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { HELP } from '../src/help';
+import { HELP } from '../src/cli/help';
 import { portown, ROOT } from './helpers/cli';
 
 const H = suite('help');

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { escapeBytes } from '../src/escape';
+import { escapeBytes } from '../src/text/escape';
 import { portown } from './helpers/cli';
 import { Listener, startServer, stopAll } from './helpers/listeners';
 

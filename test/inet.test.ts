@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeAddress, formatIPv4, formatIPv6 } from '../src/inet';
-import { hostByteOrder, parseByteOrder } from '../src/endian';
+import { decodeAddress, formatIPv4, formatIPv6 } from '../src/text/inet';
+import { hostByteOrder, parseByteOrder } from '../src/text/endian';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 function v4(hex: string, order: 'le' | 'be') {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InodeSet, inodeNumber } from '../src/inode_set';
+import { InodeSet, inodeNumber } from '../src/scan/inode_set';
 
 const S = suite('inode_set');
 

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KeptRows } from '../src/kept_rows';
-import { newIpRow, parseIpSocketLine, toInetSocket } from '../src/net_ip_socket';
-import { ByteOrder } from '../src/endian';
+import { KeptRows } from '../src/query/kept_rows';
+import { newIpRow, parseIpSocketLine, toInetSocket } from '../src/proc/net_inet';
+import { ByteOrder } from '../src/text/endian';
 import { InetProto, InetSocket } from '../src/types';
 
 const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { LineSplitter, LineStats, readLines, readLinesAsync, readLinesFd } from '../src/linereader';
+import { LineSplitter, LineStats, readLines, readLinesAsync, readLinesFd } from '../src/text/linereader';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-lr-'));
 function file(name: string, content: string | Buffer): string {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LinkColumns } from '../src/link_columns';
+import { LinkColumns } from '../src/scan/link_columns';
 
 const L = suite('link_columns');
 

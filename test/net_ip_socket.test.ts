@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { newIpRow, parseIpSocketLine, scanIpTable, toInetSocket, RecentKeys, rowInode, rowKey, ipTableLines, newTableReport, readTableAsync } from '../src/net_ip_socket';
+import { newIpRow, parseIpSocketLine, scanIpTable, toInetSocket, RecentKeys, rowInode, rowKey, ipTableLines, newTableReport, readTableAsync } from '../src/proc/net_inet';
 import { InetSocket, TableReport } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { sockstatRows, tableRowsAt } from '../src/net_sockstat';
+import { sockstatRows, tableRowsAt } from '../src/proc/net_sockstat';
 import { FIXTURES } from './helpers/cli';
 
 const S = suite('net_sockstat');

@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { newUnixRow, parseUnixLine, scanUnixTable } from '../src/net_unix';
+import { newUnixRow, parseUnixLine, scanUnixTable } from '../src/proc/net_unix';
 import { UnixSocket } from '../src/types';
 import { FIXTURES } from './helpers/cli';
-import { escapeBytes } from '../src/escape';
+import { escapeBytes } from '../src/text/escape';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const U = suite('net_unix');

@@ -4,12 +4,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES } from './helpers/cli';
-import { Io } from '../src/io';
+import { Io } from '../src/cli/io';
 import { privilegeWarning, runNetstat } from '../src/netstat/index';
 import { NETSTAT_HELP } from '../src/netstat/help';
-import { newScanStats, OwnerMap, ScanOptions } from '../src/owners';
-import { scanOwnersAsync } from '../src/owners_async';
-import { Scanner, ScanPlan } from '../src/query';
+import { newScanStats, OwnerMap, ScanOptions } from '../src/scan/owners';
+import { scanOwnersAsync } from '../src/scan/pool';
+import { Scanner, ScanPlan } from '../src/query/query';
 
 const I = suite('netstat runNetstat');
 const BE = path.join(FIXTURES, 'netstat-big-endian');

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { argv0Name, ProgramNames, programText } from '../src/netstat/program';
 import { Owner } from '../src/types';
-import { cleanCmdline } from '../src/proc_pid';
+import { cleanCmdline } from '../src/proc/pid';
 
 const P = suite('netstat program column');
 const b = (s: string) => Buffer.from(s, 'latin1');

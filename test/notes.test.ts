@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hasPtraceCap, privilegeNote, procMountAt, tableNotes } from '../src/notes';
-import { newScanStats } from '../src/owners';
-import { newTableReport } from '../src/net_ip_socket';
+import { hasPtraceCap, privilegeNote, procMountAt, tableNotes } from '../src/cli/notes';
+import { newScanStats } from '../src/scan/owners';
+import { newTableReport } from '../src/proc/net_inet';
 
 const N = suite('notes');
 

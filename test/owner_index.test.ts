@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MapCollector, newCollector, OwnerIndex, InodeOwners } from '../src/owner_index';
-import { Match } from '../src/owners';
+import { MapCollector, newCollector, OwnerIndex, InodeOwners } from '../src/scan/owner_index';
+import { Match } from '../src/scan/owners';
 import { ProcInfo } from '../src/types';
 
 const proc = (pid: number): ProcInfo => ({ pid, name: Buffer.from('p' + pid), cmdline: Buffer.from('p' + pid + ' -x'), argv0Len: String(pid).length + 1, uid: 1000 });

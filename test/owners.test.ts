@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { scanOwnersSync, socketInode, scanProcess, newScanStats, readProcInfo } from '../src/owners';
+import { scanOwnersSync, socketInode, scanProcess, newScanStats, readProcInfo } from '../src/scan/owners';
 import { Owner } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 
@@ -157,7 +157,7 @@ O('an unreadable fd directory is counted as denied, with its pid', () => {
 
 O('argv0Only (netstat -p) names holders from cmdline alone: comm and status are never read, in either scan', async () => {
   const { makeTree } = await import('./helpers/proc_tree');
-  const { scanOwnersAsync } = await import('../src/owners_async');
+  const { scanOwnersAsync } = await import('../src/scan/pool');
   const tree = makeTree([{ pid: 40, start: 7, comm: 'web', fds: { 3: 'socket:[500]' } }, { pid: 41, start: 8, comm: 'kthr', fds: { 4: 'socket:[501]' } }]);
   try {
     // Unreadable comm and status (directories): a full read would call both processes gone.
@@ -184,7 +184,7 @@ O('argv0Only (netstat -p) names holders from cmdline alone: comm and status are 
 
 O('a refused fd link ends the reading of that directory (the kernel refuses the rest too), in either scan', async () => {
   const { makeTree } = await import('./helpers/proc_tree');
-  const { scanOwnersAsync } = await import('../src/owners_async');
+  const { scanOwnersAsync } = await import('../src/scan/pool');
   const fds: { [fd: number]: string } = {};
   for (let fd = 0; fd < 40; fd++) fds[fd] = 'socket:[' + (900 + fd) + ']';
   const tree = makeTree([{ pid: 50, start: 1, comm: 'guarded', fds }, { pid: 51, start: 2, comm: 'open', fds: { 3: 'socket:[999]' } }]);

@@ -2,10 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHDIR_MIN_LINKS, OwnerMap, ScanOptions, scanOwnersSync, newScanStats, readProcInfo, reuseCheck } from '../src/owners';
-import { readComm, readStartTime } from '../src/proc_pid';
-import { SocketLinks } from '../src/socket_links';
-import { scanOwnersAsync, AsyncTuning } from '../src/owners_async';
+import { CHDIR_MIN_LINKS, OwnerMap, ScanOptions, scanOwnersSync, newScanStats, readProcInfo, reuseCheck } from '../src/scan/owners';
+import { readComm, readStartTime } from '../src/proc/pid';
+import { SocketLinks } from '../src/scan/socket_links';
+import { scanOwnersAsync, AsyncTuning } from '../src/scan/pool';
 import { startServer, stopAll } from './helpers/listeners';
 import { FakeProc, statLine, trees } from './helpers/proc_tree';
 

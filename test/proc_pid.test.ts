@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { cleanCmdline, listNumeric, parseStartTime, parseStatus, readCmdline, readComm, readStatus, CMDLINE_MAX, readSmall } from '../src/proc_pid';
+import { cleanCmdline, listNumeric, parseStartTime, parseStatus, readCmdline, readComm, readStatus, CMDLINE_MAX, readSmall } from '../src/proc/pid';
 import { FIXTURES } from './helpers/cli';
 
 const P = suite('proc_pid');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PIPELINE_MIN_ROWS, POOL_MIN_PROCESSES, scanChoice } from '../src/scan_choice';
+import { PIPELINE_MIN_ROWS, POOL_MIN_PROCESSES, scanChoice } from '../src/query/plan';
 
 const C = suite('scan_choice');
 

@@ -6,10 +6,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Match, newScanStats, readProcInfo, relinkCheck, ScanStats } from '../src/owners';
-import { InodeOwners } from '../src/owner_index';
-import { readComm } from '../src/proc_pid';
-import { SocketLinks } from '../src/socket_links';
+import { Match, newScanStats, readProcInfo, relinkCheck, ScanStats } from '../src/scan/owners';
+import { InodeOwners } from '../src/scan/owner_index';
+import { readComm } from '../src/proc/pid';
+import { SocketLinks } from '../src/scan/socket_links';
 import { trees } from './helpers/proc_tree';
 
 const { tree, removeAll } = trees('portown-links-');

@@ -3,10 +3,10 @@
 //
 // Accepted: net-tools' short options alone or combined (-ntpa, -tulpn),
 // their long forms, and portown's own --busybox, --proc DIR, --byte-order.
-import { quoteText } from '../escape';
-import { UsageError } from '../args';
-import { ByteOrder, parseByteOrder } from '../endian';
-import { ProtoSet } from '../query';
+import { quoteText } from '../text/escape';
+import { UsageError } from '../cli/args';
+import { ByteOrder, parseByteOrder } from '../text/endian';
+import { ProtoSet } from '../query/query';
 
 export type Style = 'net-tools' | 'busybox';
 

@@ -1,10 +1,10 @@
 // netstat's text, byte for byte: net-tools 2.10's formats (the default) and
 // BusyBox's (--busybox). Pure: sockets in, lines out; names, users and the
 // program column come through a Context so tests can pin them.
-import { decimal } from '../bytes';
-import { escapeBytes } from '../escape';
-import { formatIPv4, formatIPv6, isV4Mapped, isZero } from '../inet';
-import { UNIX_FLAG_ACCEPTCON } from '../states';
+import { decimal } from '../text/bytes';
+import { escapeBytes } from '../text/escape';
+import { formatIPv4, formatIPv6, isV4Mapped, isZero } from '../text/inet';
+import { UNIX_FLAG_ACCEPTCON } from '../text/states';
 import { InetFields, UnixSocket } from '../types';
 import { Names } from './names';
 

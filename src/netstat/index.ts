@@ -1,19 +1,19 @@
 // netstat mode: "portown netstat [options]", or this file run under the name
 // "netstat". Prints what net-tools 2.10's netstat prints, byte for byte
 // (or BusyBox's format with --busybox), from /proc alone.
-import { checkProcRoot, errnoText, isFsError } from '../errors';
-import { quoteText } from '../escape';
-import { UsageError } from '../args';
-import { hostByteOrder } from '../endian';
-import { Io, Done } from '../io';
-import { inetFieldsOf, IpRow, ipTableRows, readTables, rowRemoteIsAny, tableAt, TableRead } from '../net_ip_socket';
-import { UnixRow, unixTableLines } from '../net_unix';
-import { tableNotes } from '../notes';
-import { OwnerMap } from '../owners';
-import { inetTables, ScanPlan, SYNC_PLAN } from '../query';
-import { UNIX_FLAG_ACCEPTCON } from '../states';
+import { checkProcRoot, errnoText, isFsError } from '../proc/errors';
+import { quoteText } from '../text/escape';
+import { UsageError } from '../cli/args';
+import { hostByteOrder } from '../text/endian';
+import { Io, Done } from '../cli/io';
+import { inetFieldsOf, IpRow, ipTableRows, readTables, rowRemoteIsAny, tableAt, TableRead } from '../proc/net_inet';
+import { UnixRow, unixTableLines } from '../proc/net_unix';
+import { tableNotes } from '../cli/notes';
+import { OwnerMap } from '../scan/owners';
+import { inetTables, ScanPlan, SYNC_PLAN } from '../query/query';
+import { UNIX_FLAG_ACCEPTCON } from '../text/states';
 import { InetProto, TableReport } from '../types';
-import { userName } from '../users';
+import { userName } from '../text/users';
 import { NetstatOptions, parseNetstatArgs, selection } from './args';
 import { Context, inetHeader, inetLine, unixHeader, unixLine } from './format';
 import { NETSTAT_HELP } from './help';

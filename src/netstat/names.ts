@@ -4,7 +4,7 @@
 // No DNS is ever asked (net-tools would ask it through the resolver).
 // Each file is read once, when the first name is wanted.
 import fs = require('fs');
-import { formatIPv4, formatIPv6 } from '../inet';
+import { formatIPv4, formatIPv6 } from '../text/inet';
 
 export type FileReader = (path: string) => string | null;
 

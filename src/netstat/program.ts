@@ -7,7 +7,7 @@
 // BusyBox always takes the basename. The text is cut to 19 bytes (a 20-byte
 // buffer), and every byte outside printable ASCII becomes '.' (net-tools' fix
 // for CVE-2024-58251). A kernel thread (empty cmdline) gives "PID/".
-import { dotUnprintable } from '../escape';
+import { dotUnprintable } from '../text/escape';
 import { Owner } from '../types';
 
 export const PROGNAME_MAX = 19;

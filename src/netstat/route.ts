@@ -7,10 +7,10 @@
 // decode like the socket tables (src/inet.ts), in the writer's byte order.
 // Columns are found by the header's names, as net-tools does, with the
 // kernel's order as the fallback when a file has no header.
-import { fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, ascii } from '../bytes';
-import { ByteOrder } from '../endian';
-import { decodeAddress, formatIPv4 } from '../inet';
-import { countMalformed, newTableReport, readTable } from '../net_ip_socket';
+import { fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, ascii } from '../text/bytes';
+import { ByteOrder } from '../text/endian';
+import { decodeAddress, formatIPv4 } from '../text/inet';
+import { countMalformed, newTableReport, readTable } from '../proc/net_inet';
 import { TableReport } from '../types';
 import { lpad, pad } from './format';
 import { Names } from './names';

@@ -3,7 +3,7 @@
 // checks every run must pass. Used by test/args_fuzz.test.ts and scripts/fuzz.js.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs, UsageError } from '../../src/args';
+import { parseArgs, UsageError } from '../../src/cli/args';
 import { parseNetstatArgs } from '../../src/netstat/args';
 import { FIXTURES, portown, Run } from './cli';
 import { Rng } from './prng';

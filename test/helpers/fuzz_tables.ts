@@ -13,8 +13,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_BUFFER_SIZE } from '../../src/linereader';
-import { isHeaderLine, IpRow, newIpRow, parseIpSocketLine, scanIpTable, toInetSocket } from '../../src/net_ip_socket';
+import { DEFAULT_BUFFER_SIZE } from '../../src/text/linereader';
+import { isHeaderLine, IpRow, newIpRow, parseIpSocketLine, scanIpTable, toInetSocket } from '../../src/proc/net_inet';
 
 /** What makes a row a repeat, spelled out: its inode, or for inode 0 the inode field and both addresses' text. */
 function textKey(b: Buffer, row: IpRow): string | number {
@@ -23,10 +23,10 @@ function textKey(b: Buffer, row: IpRow): string | number {
   return b.toString('latin1', row.inodeStart, row.inodeEnd) + ' ' + b.toString('latin1', row.localStart, row.localStart + w) + ' ' +
     b.toString('latin1', row.remoteStart, row.remoteStart + w);
 }
-import { isUnixHeader, newUnixRow, parseUnixLine, scanUnixTable, toUnixSocket } from '../../src/net_unix';
-import { skipBlanks } from '../../src/bytes';
-import { socketJson } from '../../src/format';
-import { tableNotes } from '../../src/notes';
+import { isUnixHeader, newUnixRow, parseUnixLine, scanUnixTable, toUnixSocket } from '../../src/proc/net_unix';
+import { skipBlanks } from '../../src/text/bytes';
+import { socketJson } from '../../src/cli/format';
+import { tableNotes } from '../../src/cli/notes';
 import { InetProto, SocketRecord, TableReport } from '../../src/types';
 import { FIXTURES } from './cli';
 import { Rng } from './prng';

@@ -6,7 +6,7 @@
 // heap growing it. Here an inode that is a plain decimal below 2^32, as every
 // kernel makes them, is a slot in an open-addressing table of 32-bit numbers:
 // 4-8 bytes each. Any other text is kept as it is, in a Set.
-import { isPlainDecimal } from './bytes';
+import { isPlainDecimal } from '../text/bytes';
 
 /** The largest inode the kernels make today (they are unsigned long; 32-bit in practice). */
 export const MAX_INODE = 4294967295;

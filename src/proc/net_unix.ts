@@ -6,11 +6,11 @@
 // The kernel prints the path byte for byte (abstract names get a leading '@'
 // and '@' for each NUL), so a path may hold spaces or even a newline: a line
 // that is not a row, right after a row with a path, continues that path.
-import { COLON, fieldEnd, isDigits, parseDec, parseHex, skipBlanks, ascii, decimal } from './bytes';
-import { countMalformed, newTableReport, readTable } from './net_ip_socket';
-import type { LineHandler } from './linereader';
-import { unixStateName, unixTypeName } from './states';
-import { TableReport, UnixSocket } from './types';
+import { COLON, fieldEnd, isDigits, parseDec, parseHex, skipBlanks, ascii, decimal } from '../text/bytes';
+import { countMalformed, newTableReport, readTable } from './net_inet';
+import type { LineHandler } from '../text/linereader';
+import { unixStateName, unixTypeName } from '../text/states';
+import { TableReport, UnixSocket } from '../types';
 
 export interface UnixRow {
   refCount: number;

@@ -2,22 +2,22 @@
 // environment, stdout/stderr and the exit code. Everything below is pure
 // functions over a /proc root.
 import fs = require('fs');
-import { checkProcRoot, errnoText } from './errors';
+import { checkProcRoot, errnoText } from '../proc/errors';
 import { Options, parseArgs, UsageError } from './args';
-import { hostByteOrder } from './endian';
+import { hostByteOrder } from '../text/endian';
 import { JsonArrayWriter, TableWriter } from './format';
-import { quoteText } from './escape';
+import { quoteText } from '../text/escape';
 import { HELP } from './help';
 import { Io } from './io';
 import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
-import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, ScanPlan, SYNC_PLAN, syncScanner } from './query';
-import { listProcesses, ScanOptions } from './owners';
-import { AsyncTuning, DEFAULT_TUNING, scanOwnersAsync } from './owners_async';
-import { runNetstat } from './netstat/index';
-import { tableRowsAt } from './net_sockstat';
-import { scanChoice } from './scan_choice';
-import { SocketRecord } from './types';
-import { TCP_CLOSE, TCP_LISTEN } from './states';
+import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, ScanPlan, SYNC_PLAN, syncScanner } from '../query/query';
+import { listProcesses, ScanOptions } from '../scan/owners';
+import { AsyncTuning, DEFAULT_TUNING, scanOwnersAsync } from '../scan/pool';
+import { runNetstat } from '../netstat/index';
+import { tableRowsAt } from '../proc/net_sockstat';
+import { scanChoice } from '../query/plan';
+import { SocketRecord } from '../types';
+import { TCP_CLOSE, TCP_LISTEN } from '../text/states';
 
 
 const EXIT_FOUND = 0;

@@ -1,9 +1,9 @@
 // Output formats of the main command: the human table, JSON, and --pids.
 // Each takes a write function; nothing here touches stdout itself.
-import { decimal } from './bytes';
-import { escapeBytes, escapeText } from './escape';
-import { InetSocket, Owner, SocketRecord, UnixSocket } from './types';
-import { userName } from './users';
+import { decimal } from '../text/bytes';
+import { escapeBytes, escapeText } from '../text/escape';
+import { InetSocket, Owner, SocketRecord, UnixSocket } from '../types';
+import { userName } from '../text/users';
 
 export type Write = (s: string) => void;
 

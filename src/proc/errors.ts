@@ -1,6 +1,6 @@
 // Turning fs errors into the one-line messages both command modes print.
 import fs = require('fs');
-import { quoteText } from './escape';
+import { quoteText } from '../text/escape';
 
 const ERRNO_TEXT: { [c: string]: string } = {
   ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory',

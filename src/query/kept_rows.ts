@@ -9,9 +9,9 @@
 // its line from the local address to the end of the inode field, about 100
 // bytes for tcp and 170 for tcp6, in a few large buffers; the socket object is
 // built again from them, one row at a time, when the row is handed out.
-import { IpRow, newIpRow, parseIpSocketLine, toInetSocket } from './net_ip_socket';
-import { ByteOrder } from './endian';
-import { InetProto, InetSocket } from './types';
+import { IpRow, newIpRow, parseIpSocketLine, toInetSocket } from '../proc/net_inet';
+import { ByteOrder } from '../text/endian';
+import { InetProto, InetSocket } from '../types';
 
 /** Bytes of the first buffer; each next one is twice as big, up to LAST. */
 const FIRST = 4096;

@@ -9,7 +9,7 @@
 // process and fd per entry, and a sorted Float64Array of (inode * 2^21 + entry).
 // Owner objects are built only for the row being printed.
 import type { Match } from './owners';
-import { Owner, ProcInfo } from './types';
+import { Owner, ProcInfo } from '../types';
 import { inodeNumber } from './inode_set';
 import type { Inodes } from './inode_set';
 import { LinkColumns } from './link_columns';

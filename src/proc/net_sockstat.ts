@@ -14,8 +14,8 @@
 // A selective query reads this before its tables to tell whether they are
 // big enough for reading them on the thread pool during the fd scan to pay
 // (scan_choice.ts).
-import { isPlainDecimal } from './bytes';
-import { readSmall } from './proc_pid';
+import { isPlainDecimal } from '../text/bytes';
+import { readSmall } from './pid';
 
 /** The IP tables' rows (tcp, tcp6, udp, udp6) a sockstat and sockstat6 text count: sockets in use plus TIME_WAIT. */
 export function sockstatRows(text: string): number {

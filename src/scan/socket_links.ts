@@ -14,13 +14,13 @@
 // that really holds the socket then (inherited across a fork), which is what
 // the answer says anyway.
 import { newCollector } from './owner_index';
-import { decimal } from './bytes';
+import { decimal } from '../text/bytes';
 import { addHolder, isSocketLink } from './owners';
 import type { Match, ScanStats } from './owners';
 import { InodeOwners } from './owner_index';
 import { InodeSet, MAX_INODE } from './inode_set';
 import { LinkColumns } from './link_columns';
-import { ProcInfo } from './types';
+import { ProcInfo } from '../types';
 
 export class SocketLinks {
   /** 12 bytes a link (16 with threads), the holder being the pid. */

@@ -6,12 +6,12 @@
 // parseIpSocketLine() reads one line's fields from the bytes in place into a
 // reused scratch row (no allocation); toInetSocket() builds the JS object, and
 // is only called for rows a query wants.
-import { COLON, fieldEnd, isHex, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank, decimal } from './bytes';
-import { ByteOrder } from './endian';
-import { decodeAddress, formatIPv4, formatIPv6 } from './inet';
-import { LineHandler, LineStats, readLines, readLinesAsync } from './linereader';
-import { datagramStateName, tcpStateName } from './states';
-import { InetFields, InetProto, InetSocket, TableReport } from './types';
+import { COLON, fieldEnd, isHex, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank, decimal } from '../text/bytes';
+import { ByteOrder } from '../text/endian';
+import { decodeAddress, formatIPv4, formatIPv6 } from '../text/inet';
+import { LineHandler, LineStats, readLines, readLinesAsync } from '../text/linereader';
+import { datagramStateName, tcpStateName } from '../text/states';
+import { InetFields, InetProto, InetSocket, TableReport } from '../types';
 
 export const INET_PROTOS: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6'];
 

@@ -1,7 +1,7 @@
 // The notes portown prints on stderr when it could not see everything.
 // Pure: they take counts and return lines.
-import { ScanStats } from './owners';
-import { TableReport } from './types';
+import { ScanStats } from '../scan/owners';
+import { TableReport } from '../types';
 
 /** Warnings about table lines that were skipped, one line per file. */
 export function tableNotes(reports: TableReport[]): string[] {

@@ -19,8 +19,8 @@
 //    starttime before a process's fds and again after its name instead: two
 //    reads per process rather than one per socket.
 import fs = require('fs');
-import { listNumeric, readCmdlineArgv0, readComm, readStartTime, readStatus } from './proc_pid';
-import { Owner, ProcInfo } from './types';
+import { listNumeric, readCmdlineArgv0, readComm, readStartTime, readStatus } from '../proc/pid';
+import { Owner, ProcInfo } from '../types';
 import { InodeOwners, MapCollector, newCollector, OwnerCollector } from './owner_index';
 import type { SocketLinks } from './socket_links';
 import type { Inodes } from './inode_set';

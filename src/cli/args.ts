@@ -1,8 +1,8 @@
 // Command-line parsing for the main command. Pure: takes argv and the
 // environment, returns options or throws UsageError with the one line to print.
-import { ByteOrder, parseByteOrder } from './endian';
-import { ProtoSet } from './types';
-import { quoteText } from './escape';
+import { ByteOrder, parseByteOrder } from '../text/endian';
+import { ProtoSet } from '../types';
+import { quoteText } from '../text/escape';
 
 export class UsageError extends Error {}
 

@@ -10,17 +10,17 @@
 //    keeps every socket link unnamed (socket_links.ts) while the tables are
 //    read on the pool, so the kernel's work on the tables runs on the other
 //    core; then only the holders of the matching rows are named.
-import { ByteOrder } from './endian';
-import { isFsError } from './errors';
-import { IpRow, ipTableLines, ipTableRows, readTables, readTablesAsync, rowInode, rowRemoteIsAny, TableRead, tableAt } from './net_ip_socket';
+import { ByteOrder } from '../text/endian';
+import { isFsError } from '../proc/errors';
+import { IpRow, ipTableLines, ipTableRows, readTables, readTablesAsync, rowInode, rowRemoteIsAny, TableRead, tableAt } from '../proc/net_inet';
 import { KeptRows } from './kept_rows';
-import { InodeSet } from './inode_set';
-import { unixRowInode, unixTableLines } from './net_unix';
-import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from './owners';
-import { readComm } from './proc_pid';
-import { SocketLinks } from './socket_links';
-import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from './states';
-import { InetProto, ProtoSet, SocketRecord, TableReport, UnixSocket } from './types';
+import { InodeSet } from '../scan/inode_set';
+import { unixRowInode, unixTableLines } from '../proc/net_unix';
+import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from '../scan/owners';
+import { readComm } from '../proc/pid';
+import { SocketLinks } from '../scan/socket_links';
+import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from '../text/states';
+import { InetProto, ProtoSet, SocketRecord, TableReport, UnixSocket } from '../types';
 
 export type { ProtoSet };
 
