@@ -1,4 +1,4 @@
-// Churn: scripts/churn.js runs the bundle a few hundred times while a helper
+// Churn: scripts/bench/churn.js runs the bundle a few hundred times while a helper
 // opens and closes loopback sockets and spawns and kills processes holding
 // them (see the script's header for what it checks); the runs cycle through
 // the sync, async and pipelined scans. Bounded in runs and time;
@@ -17,7 +17,7 @@ const SECONDS = Number(process.env.CHURN_SECONDS) || 100;
 const SEED = seedFromEnv(4242);
 
 s('the bundle survives ' + RUNS + ' runs under churn: exit 0/1, no trace, every owner really held its socket', () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'churn.js'), '--runs', String(RUNS), '--seconds', String(SECONDS * timeoutScale()), '--seed', String(SEED), '--rate', '100'],
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bench', 'churn.js'), '--runs', String(RUNS), '--seconds', String(SECONDS * timeoutScale()), '--seed', String(SEED), '--rate', '100'],
     { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 * timeoutScale() });
   console.log('  ' + (r.stdout || '').trim().split('\n').join('\n  '));
   assert.is(r.status, 0, (r.stdout || '') + (r.stderr || ''));

@@ -2,7 +2,7 @@
 // random bytes, NULs, CRLF, no header, extra/missing columns, non-hex digits,
 // overlong lines, megabytes without a newline, empty files). Thousands of
 // cases in-process, a smaller number through the real bundle, and the RSS of
-// the bundle on a line-less file. FUZZ_SEED=N reproduces; see scripts/fuzz.js.
+// the bundle on a line-less file. FUZZ_SEED=N reproduces; see scripts/dev/fuzz.js.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';

@@ -1,6 +1,6 @@
 // Argument fuzzing: seeded random argv vectors and the --proc trees they point
 // at (a file, a missing folder, garbage, symlink loops, deep folders), with the
-// checks every run must pass. Used by test/args_fuzz.test.ts and scripts/fuzz.js.
+// checks every run must pass. Used by test/args_fuzz.test.ts and scripts/dev/fuzz.js.
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, UsageError } from '../../src/cli/args';

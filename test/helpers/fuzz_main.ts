@@ -1,4 +1,4 @@
-// Entry of scripts/fuzz.js (bundled to build/fuzz/fuzz.js):
+// Entry of scripts/dev/fuzz.js (bundled to build/fuzz/fuzz.js):
 //   fuzz.js tables [--seed N] [--cases N] [--seconds S]   in-process table mutations
 //   fuzz.js args   [--seed N] [--cases N] [--seconds S]   argv vectors through the bundle
 // Prints the seed first, a summary last; exits 1 on any failure.
@@ -40,7 +40,7 @@ try {
     }
     console.log('vectors ' + n + ', failures ' + failures.length);
   } else {
-    console.error('usage: node scripts/fuzz.js tables|args [--seed N] [--cases N] [--seconds S]');
+    console.error('usage: node scripts/dev/fuzz.js tables|args [--seed N] [--cases N] [--seconds S]');
     process.exitCode = 2;
   }
 } finally {

@@ -1,6 +1,6 @@
 // Table fuzzing: seeded mutations of the fixture tables (fixtures/fuzz/net/
 // tcp, tcp6, udp, unix) parsed in-process, with the checks every case must
-// pass. Used by test/tables_fuzz.test.ts and scripts/fuzz.js.
+// pass. Used by test/tables_fuzz.test.ts and scripts/dev/fuzz.js.
 //
 // A case applies one to three mutations to a table's lines and remembers which
 // lines are still the original ones. Then:

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The fuzzers of issue 6, outside the test run: bundles test/helpers/fuzz_main.ts
 // (the same code the tests use) into build/fuzz/ and runs it.
-//   node scripts/fuzz.js tables [--seed N] [--cases N] [--seconds S]
-//   node scripts/fuzz.js args   [--seed N] [--cases N] [--seconds S]
+//   node scripts/dev/fuzz.js tables [--seed N] [--cases N] [--seconds S]
+//   node scripts/dev/fuzz.js args   [--seed N] [--cases N] [--seconds S]
 // The seed is printed first; the same seed replays the same cases.
 'use strict';
 const path = require('path');

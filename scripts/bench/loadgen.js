@@ -2,9 +2,9 @@
 // A busy host on loopback, for the benchmark: many processes holding many
 // sockets and non-socket fds, the way a real server looks from /proc.
 //
-//   node scripts/loadgen.js --size small|medium|large [--stdin]
-//   node scripts/loadgen.js --processes N --sockets N [--stdin]
-//   node scripts/loadgen.js --cleanup        kill leftovers of a crashed run
+//   node scripts/bench/loadgen.js --size small|medium|large [--stdin]
+//   node scripts/bench/loadgen.js --processes N --sockets N [--stdin]
+//   node scripts/bench/loadgen.js --cleanup        kill leftovers of a crashed run
 //
 // small = 50 processes / 200 sockets, medium = 500 / 20,000, large = 2,000 / 100,000.
 //

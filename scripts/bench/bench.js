@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The benchmark: portown against netstat, ss, lsof, fuser and a C floor on a
-// busy loopback host made by scripts/loadgen.js.
+// busy loopback host made by scripts/bench/loadgen.js.
 //
 //   npm run bench -- --size small|medium|large [--rounds N] [--only NAME,NAME] [--ehash N]
 // (--only keeps the commands whose name contains one of the words, e.g.
@@ -30,7 +30,7 @@ const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', '..');
 const BUNDLE = path.join(root, 'build', 'portown.js');
 const ROUNDS = { small: 11, medium: 7, large: 5 };
 
@@ -274,7 +274,7 @@ async function main() {
       process.exit(2);
     }
   }
-  require('./build.js').buildBundle();
+  require('../dev/build.js').buildBundle();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-bench-'));
   let load = null;
   const stop = () => { if (load) { try { load.child.kill('SIGTERM'); } catch (e) { /* gone */ } } fs.rmSync(tmp, { recursive: true, force: true }); };

@@ -3,8 +3,8 @@
 // into build/test/*.test.js, then each file runs in its own node process (so a
 // crash in one suite cannot hide another) and we print one closing line:
 // "N passed, N failed".
-//   node scripts/test.js            all suites
-//   node scripts/test.js e2e        only suites whose file name contains "e2e"
+//   node scripts/dev/test.js            all suites
+//   node scripts/dev/test.js e2e        only suites whose file name contains "e2e"
 'use strict';
 const fs = require('fs');
 const path = require('path');

@@ -2,10 +2,10 @@
  * /proc/net/tcp and tcp6 for the inodes bound to the local port, then
  * readlink every fd of every process, one after another, and print
  * "PID FD" for each link to one of those inodes. No threads, no caching.
- * The benchmark (scripts/bench.js) compiles it with cc when there is one and
+ * The benchmark (scripts/bench/bench.js) compiles it with cc when there is one and
  * times it next to portown: it is the bar portown's PORT query has to meet.
  *
- *   cc -O2 -o floor scripts/floor.c && ./floor PORT [PROC_ROOT]
+ *   cc -O2 -o floor scripts/bench/floor.c && ./floor PORT [PROC_ROOT]
  */
 #include <dirent.h>
 #include <stdio.h>

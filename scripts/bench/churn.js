@@ -4,7 +4,7 @@
 // processes that hold them, some of which exit on their own within
 // milliseconds (between portown's table read and its fd scan).
 //
-//   node scripts/churn.js [--runs 300] [--seconds 120] [--seed N] [--rate 200]
+//   node scripts/bench/churn.js [--runs 300] [--seconds 120] [--seed N] [--rate 200]
 //   (PORTOWN_NODE="cmd ..." runs the bundle through that command, as the tests do)
 //
 // Every run must exit 0 or 1 (2 would mean a vanished process was taken for
@@ -160,7 +160,7 @@ function helper(logFile, seed, rate) {
 
 // ------------------------------------------------------------------ main --
 function main() {
-  const root = path.resolve(__dirname, '..');
+  const root = path.resolve(__dirname, '..', '..');
   const bundle = path.join(root, 'build', 'portown.js');
   // The program under test: PORTOWN_NODE (e.g. "qemu-arm-static ... node") as the test helpers use it, else this Node.
   const node = (process.env.PORTOWN_NODE || '').trim() ? process.env.PORTOWN_NODE.trim().split(/\s+/) : [process.execPath];

@@ -11,7 +11,7 @@
 # through PORTOWN_NODE (test/helpers/cli.ts). Downloads are cached in
 # .cache/cross/ (git-ignored), so only the first run fetches anything.
 #
-# Usage: sh scripts/cross-test.sh [WORD]    (npm run test:cross [-- WORD])
+# Usage: sh scripts/dev/cross-test.sh [WORD]    (npm run test:cross [-- WORD])
 #   WORD runs only the targets whose label contains it, e.g. armv7l, 10.24.
 # Environment: CROSS_SUITE (default e2e) picks the test files by name;
 # CROSS_RETRY=0 turns off the one retry of a failed target (a target that
@@ -22,7 +22,7 @@
 # adds up the tests run on every target.
 set -u
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${PORTOWN_CROSS_CACHE:-$ROOT/.cache/cross}
 SUITE=${CROSS_SUITE:-e2e}
 RETRY=${CROSS_RETRY:-1}
@@ -182,7 +182,7 @@ run_target() {
 # suite_once CMD SCALE LOG: one run of the suites; sets p and f (tests passed,
 # failed); true when every suite passed.
 suite_once() {
-  PORTOWN_NODE="$1" PORTOWN_TIMEOUT_SCALE="$2" "$HOST_NODE" "$ROOT/scripts/test.js" "$SUITE" >"$3" 2>&1
+  PORTOWN_NODE="$1" PORTOWN_TIMEOUT_SCALE="$2" "$HOST_NODE" "$ROOT/scripts/dev/test.js" "$SUITE" >"$3" 2>&1
   rc=$?
   sed 's/^/  | /' "$3"
   counts=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$3" | tail -n 1)
@@ -201,7 +201,7 @@ prepare_fail() {
 
 # ---- build once, then every target -------------------------------------------------
 say "building the bundle"
-"$HOST_NODE" "$ROOT/scripts/build.js" || { say "FAILED: the bundle does not build"; exit 1; }
+"$HOST_NODE" "$ROOT/scripts/dev/build.js" || { say "FAILED: the bundle does not build"; exit 1; }
 
 # x86-64: old Node releases, the host's, the newest.
 for v in $X64_VERSIONS; do

@@ -2,8 +2,8 @@
 // The memory bench: the bundle on a generated /proc tree whose net/tcp has
 // 1,000,000 rows (in a temporary directory, removed at the end).
 //
-//   node scripts/membench.js [--rows N] [--owned N] [--processes N] [--rounds N]
-//   node scripts/membench.js --tree DIR [...]   only build the tree in DIR (kept), for profiling
+//   node scripts/bench/membench.js [--rows N] [--owned N] [--processes N] [--rounds N]
+//   node scripts/bench/membench.js --tree DIR [...]   only build the tree in DIR (kept), for profiling
 //
 // The tree: net/tcp with N rows as the kernel prints them (150-byte lines),
 // the first a LISTEN on 127.0.0.1:8080; empty tcp6/udp/udp6/raw/raw6/unix;
@@ -19,7 +19,7 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', '..');
 const BUNDLE = path.join(root, 'build', 'portown.js');
 
 function parseArgs(argv) {
@@ -93,7 +93,7 @@ function main() {
     makeTree(o.tree, o);
     return;
   }
-  require('./build.js').buildBundle();
+  require('../dev/build.js').buildBundle();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-membench-'));
   const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
   process.on('SIGINT', () => { cleanup(); process.exit(130); });

@@ -1,5 +1,5 @@
 // Descriptions of the committed fixture trees under fixtures/.
-// `node scripts/fixture-tools.js [name]` rewrites them from here.
+// `node scripts/dev/fixture-tools.js [name]` rewrites them from here.
 'use strict';
 const { table, unixTable, ipRow, TCP_HEADER } = require('./fixture-tools.js');
 

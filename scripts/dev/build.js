@@ -7,7 +7,7 @@ const fs = require('fs');
 const path = require('path');
 const esbuild = require('esbuild');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', '..');
 const out = path.join(root, 'build', 'portown.js');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 

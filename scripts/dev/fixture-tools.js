@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Fixture tools: write /proc-like trees (real directories, real fd symlinks)
 // from a compact description, and encode addresses the way a kernel of either
-// byte order prints them. `node scripts/fixture-tools.js` rebuilds the
-// committed trees under fixtures/ from scripts/fixtures.spec.js.
+// byte order prints them. `node scripts/dev/fixture-tools.js` rebuilds the
+// committed trees under fixtures/ from scripts/dev/fixtures.spec.js.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -135,7 +135,7 @@ module.exports = { v4hex, v6hex, v6bytes, port4, ipRow, table, unixRow, unixTabl
 
 if (require.main === module) {
   const specs = require('./fixtures.spec.js');
-  const root = path.resolve(__dirname, '..', 'fixtures');
+  const root = path.resolve(__dirname, '..', '..', 'fixtures');
   const only = process.argv[2];
   for (const [name, spec] of Object.entries(specs)) {
     if (only && name !== only) continue;
