@@ -7,9 +7,7 @@ import { FIXTURES } from './helpers/cli';
 import { Io } from '../src/cli/io';
 import { privilegeWarning, runNetstat } from '../src/netstat/index';
 import { NETSTAT_HELP } from '../src/netstat/help';
-import { newScanStats, OwnerMap, ScanOptions } from '../src/scan/owners';
-import { scanOwnersAsync } from '../src/scan/pool';
-import { Scanner, ScanPlan } from '../src/query/query';
+import { newScanStats, OwnerMap } from '../src/scan/types';
 
 const I = suite('netstat runNetstat');
 const BE = path.join(FIXTURES, 'netstat-big-endian');
@@ -34,22 +32,22 @@ function fakeIo(flushFails = Infinity): Fake {
   return io;
 }
 
-function run(args: string[], io: Fake, env: { [k: string]: string } = {}, plan?: (root: string) => ScanPlan): number[] {
+function run(args: string[], io: Fake, env: { [k: string]: string } = {}): number[] {
   const codes: number[] = [];
-  runNetstat(args, env, io, (c) => codes.push(c), plan);
+  runNetstat(args, env, io, (c) => codes.push(c));
   return codes;
 }
 
-/** What cli.ts hands over on a busy host: the scan on the pool. */
-function poolPlan(scans: ScanOptions[] = []): () => ScanPlan {
-  const pool: Scanner = (opts, done) => { scans.push(opts); scanOwnersAsync(opts, done); };
-  return () => ({ scanner: pool, pipelined: false });
-}
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const fsm: { readdir: typeof fs.readdir } = require('fs');
 
-function runPool(args: string[], io: Fake, scans: ScanOptions[] = []): Promise<number[]> {
+/** As on a busy host: the scan on the pool (PORTOWN_SCAN=async); `listed` gets each directory the pool lists. */
+function runPool(args: string[], io: Fake, listed: string[] = []): Promise<number[]> {
+  const real = fsm.readdir;
+  fsm.readdir = ((p: string, cb: (e: NodeJS.ErrnoException | null, n: string[]) => void) => { listed.push(p); real(p, cb); }) as typeof fs.readdir;
   return new Promise<number[]>((resolve) => {
     const got: number[] = [];
-    runNetstat(args, {}, io, (c) => { got.push(c); resolve(got); }, poolPlan(scans));
+    runNetstat(args, { PORTOWN_SCAN: 'async' }, io, (c) => { fsm.readdir = real; got.push(c); resolve(got); });
   });
 }
 
@@ -58,14 +56,16 @@ I('-p with the thread-pool scan (what cli.ts hands over on a busy host) prints w
   const sync = fakeIo();
   assert.equal(run(['-ntuxap', '--proc', root], sync), [0]);
   assert.match(sync.out, /\d+\/\S+/, 'the fixture has named holders');
-  const scans: ScanOptions[] = [];
+  const listed: string[] = [];
   const io = fakeIo();
-  const codes = runPool(['-ntuxap', '--proc', root], io, scans);
+  const codes = runPool(['-ntuxap', '--proc', root], io, listed);
   assert.is(io.out, '', 'nothing is printed before the scan calls back');
   assert.equal(await codes, [0]);
   assert.is(io.out, sync.out);
   assert.equal(io.err, sync.err);
-  assert.equal(scans.map((o) => [o.wanted, o.threads]), [[null, false]]);
+  // One scan on the pool, of every process's own fd table (no task/ walk: threads off).
+  const pids = fs.readdirSync(root).filter((n) => /^[0-9]+$/.test(n)).sort((a, b) => +a - +b);
+  assert.equal(listed, pids.map((p) => root + '/' + p + '/fd'));
 });
 
 I('the thread-pool scan gives the same bytes and notes as the sync scan, for every fixture and several option sets', async () => {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasPtraceCap, privilegeNote, procMountAt, tableNotes } from '../src/cli/notes';
-import { newScanStats } from '../src/scan/owners';
+import { newScanStats } from '../src/scan/types';
 import { newTableReport } from '../src/proc/net_inet';
 
 const N = suite('notes');

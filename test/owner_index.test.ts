@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MapCollector, newCollector, OwnerIndex, InodeOwners } from '../src/scan/owner_index';
-import { Match } from '../src/scan/owners';
+import { MapCollector, newCollector, OwnerIndex } from '../src/scan/owner_index';
+import { InodeOwners } from '../src/scan/types';
+import { Match } from '../src/scan/types';
 import { ProcInfo } from '../src/types';
 
 const proc = (pid: number): ProcInfo => ({ pid, name: Buffer.from('p' + pid), cmdline: Buffer.from('p' + pid + ' -x'), argv0Len: String(pid).length + 1, uid: 1000 });

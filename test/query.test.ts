@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Query, QueryResult, runQuery, inetTables, Scanner } from '../src/query/query';
-import { scanOwnersAsync } from '../src/scan/pool';
+import { Query, QueryResult, runQuery, inetTables } from '../src/query/query';
+import { DEFAULT_TUNING, PoolTuning } from '../src/scan/pool';
 import { SocketRecord } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 import { trees } from './helpers/proc_tree';
@@ -21,8 +21,8 @@ function run(query: Query): { rows: SocketRecord[]; result: QueryResult } {
   runQuery(query, (s) => rows.push(s), (r) => { result = r; });
   return { rows, result: result! };
 }
-/** runQuery with a scanner, pipelined or not; done must come once. */
-function runWith(query: Query, scanner: Scanner, pipelined: boolean): Promise<{ rows: SocketRecord[]; result: QueryResult }> {
+/** runQuery with the pool scan so tuned, pipelined or not; done must come once. */
+function runWith(query: Query, tuning: PoolTuning, pipelined: boolean): Promise<{ rows: SocketRecord[]; result: QueryResult }> {
   const rows: SocketRecord[] = [];
   return new Promise((resolve, reject) => {
     let calls = 0;
@@ -30,12 +30,12 @@ function runWith(query: Query, scanner: Scanner, pipelined: boolean): Promise<{ 
       if (++calls > 1) reject(new Error('done called twice'));
       // A second call would come after this one: let it show.
       setTimeout(() => resolve({ rows, result }), 5);
-    }, scanner, pipelined);
+    }, { pool: true, pipelined, tuning, chdir: false });
   });
 }
-const asyncScanner: Scanner = scanOwnersAsync;
-/** The async scan with a tight tuning: tiny slices, links on the pool too. */
-const tightScanner: Scanner = (opts, done) => scanOwnersAsync(opts, done, { ahead: 1, poolLinks: 2, slice: 1 });
+const asyncTuning: PoolTuning = DEFAULT_TUNING;
+/** The pool scan with a tight tuning: one directory ahead, one link a slice. */
+const tightTuning: PoolTuning = { ahead: 1, slice: 1 };
 const ALL_PROTOS = { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true };
 const { tree, removeAll } = trees('portown-query-');
 
@@ -119,9 +119,9 @@ Q('pipelined (tables on the pool during an async scan) gives the rows, owners an
     for (const over of queries) {
       const query = q(fixture, { byteOrder, ...over });
       const want = run(query);
-      for (const scanner of [asyncScanner, tightScanner]) {
-        const got = await runWith(query, scanner, true);
-        const what = fixture + ' ' + JSON.stringify(over) + (scanner === tightScanner ? ' (tight)' : '');
+      for (const tuning of [asyncTuning, tightTuning]) {
+        const got = await runWith(query, tuning, true);
+        const what = fixture + ' ' + JSON.stringify(over) + (tuning === tightTuning ? ' (tight)' : '');
         assert.is(JSON.stringify(got.rows), JSON.stringify(want.rows), what);
         assert.equal(got.result.tables, want.result.tables, what);
         assert.equal([got.result.sockets, got.result.noTables, got.result.error], [want.result.sockets, want.result.noTables, undefined], what);
@@ -136,10 +136,10 @@ Q('pipelined (tables on the pool during an async scan) gives the rows, owners an
 
 Q('pipelined, a root relative to the working directory answers as an absolute one', async () => {
   const here = process.cwd();
-  const abs = await runWith(q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), asyncScanner, true);
+  const abs = await runWith(q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), asyncTuning, true);
   process.chdir(FIXTURES);
   try {
-    const rel = await runWith({ ...q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), root: 'design-doc' }, asyncScanner, true);
+    const rel = await runWith({ ...q('design-doc', { mode: 'listening', protos: ALL_PROTOS }), root: 'design-doc' }, asyncTuning, true);
     assert.is(process.cwd(), FIXTURES);
     assert.is(JSON.stringify(rel.rows), JSON.stringify(abs.rows));
     assert.ok(abs.rows.length >= 8 && abs.rows.every((s) => s.kind === 'unix' || s.owners.length > 0));
@@ -149,7 +149,7 @@ Q('pipelined, a root relative to the working directory answers as an absolute on
 });
 
 Q('pipelined, the listening view includes listening unix sockets with their owners', async () => {
-  const { rows } = await runWith(q('udp-raw-unix', { mode: 'listening', protos: ALL_PROTOS }), asyncScanner, true);
+  const { rows } = await runWith(q('udp-raw-unix', { mode: 'listening', protos: ALL_PROTOS }), asyncTuning, true);
   assert.equal(rows.filter((s) => s.kind === 'unix').map(line), ['unix /run/app.sock LISTEN 403/app', 'unix /tmp/my sock LISTEN 403/app', 'unix /run/seq.sock LISTEN 404/syslogd', 'unix /tmp/evil\nname LISTEN 403/app']);
 });
 
@@ -160,14 +160,14 @@ Q('pipelined, a table that cannot be read sets result.error and hands nothing to
   // tcp6 (read after tcp) is a directory: open works, read fails.
   fs.mkdirSync(path.join(root, 'net', 'tcp6'));
   const query: Query = { ...q('design-doc', { mode: 'port', port: 22 }), root };
-  const got = await runWith(query, asyncScanner, true);
+  const got = await runWith(query, asyncTuning, true);
   assert.is(got.result.error && got.result.error.code, 'EISDIR');
   // The plain selective query throws the same error.
   assert.throws(() => run(query), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
   assert.equal([got.rows.length, got.result.sockets], [0, 0]);
   // With tcp6 readable, the same tree answers: the error, not the tree, emptied the answer.
   fs.rmdirSync(path.join(root, 'net', 'tcp6'));
-  const ok = await runWith(query, asyncScanner, true);
+  const ok = await runWith(query, asyncTuning, true);
   assert.equal([ok.result.error, ok.rows.map(line)], [undefined, ['tcp 0.0.0.0:22 LISTEN 1962/sshd']]);
 });
 

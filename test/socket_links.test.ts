@@ -1,4 +1,4 @@
-// SocketLinks (src/socket_links.ts): every socket link of a scan kept
+// SocketLinks (src/scan/socket_links.ts): every socket link of a scan kept
 // unnamed, then owners() names only the holders of the wanted inodes and
 // checks each one's links again (pid reuse). Trees are temporary /proc-like
 // directories with real symlinks.
@@ -6,14 +6,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Match, newScanStats, readProcInfo, relinkCheck, ScanStats } from '../src/scan/owners';
-import { InodeOwners } from '../src/scan/owner_index';
-import { readComm } from '../src/proc/pid';
+import { InodeOwners, Match, newScanStats, ScanStats } from '../src/scan/types';
+import { readProcInfo, REAL_READERS } from '../src/scan/holder';
+import { readLinkOrNull } from '../src/proc/fd';
 import { SocketLinks } from '../src/scan/socket_links';
 import { trees } from './helpers/proc_tree';
 
 const { tree, removeAll } = trees('portown-links-');
-const realReadLink = relinkCheck.readLink;
+const realReadLink = readLinkOrNull;
+/** The re-read check's link reader that name() hands to owners(): a test sets its own to stage a reuse. */
+let readLink: (p: string) => string | null = realReadLink;
 
 const m = (fd: number, inode: string, tid = 0): Match => ({ tid, fd, inode });
 /** Adds the links of one process as the scan does, one fd link text at a time. */
@@ -30,7 +32,11 @@ function dump(o: InodeOwners): string[] {
 function name(links: SocketLinks, root: string, wanted: string[], threads = false) {
   const stats: ScanStats = newScanStats();
   const read: number[] = [];
-  const owners = links.owners(root, new Set(wanted), threads, stats, (dir, pid) => { read.push(pid); return readProcInfo(dir, pid); }, readComm);
+  const owners = links.owners(new Set(wanted), {
+    root, threads, stats,
+    readInfo: (dir, pid) => { read.push(pid); return readProcInfo(dir, pid); },
+    readers: { startTime: REAL_READERS.startTime, readLink: (p) => readLink(p) },
+  });
   return { owners, stats, read };
 }
 
@@ -51,7 +57,7 @@ function threeHolders() {
 
 const S = suite('socket_links');
 
-S.after.each(() => { relinkCheck.readLink = realReadLink; });
+S.after.each(() => { readLink = realReadLink; });
 S.after(() => removeAll());
 
 S('names the holders of the wanted inodes in pid order, one per process with its fds joined', () => {
@@ -77,7 +83,7 @@ S('with threads, names each thread that holds the socket, with its own name, and
   const links = new SocketLinks();
   add(links, 40, [m(3, '1', 41), m(4, '2', 41), m(3, '1', 40)]);
   const paths: string[] = [];
-  relinkCheck.readLink = (p) => { paths.push(p.slice(root.length)); return realReadLink(p); };
+  readLink = (p: string) => { paths.push(p.slice(root.length)); return realReadLink(p); };
   const r = name(links, root, ['1', '2'], true);
   assert.equal(dump(r.owners), ['1: 40/40/3/mt, 40/41/3/mt', '2: 40/41/4/mt']);
   assert.equal(r.owners.get('1')!.map((o) => o.threadName!.toString()), ['mt-40', 'mt-41']);
@@ -143,7 +149,7 @@ S('addLink takes socket:[N] links from their text: plain inodes, odd ones aside,
 S('a holder whose link now points elsewhere (its pid reused) is dropped and counted as reused', () => {
   const { root, links } = threeHolders();
   // Pid 100 exited after the scan and a new process took its pid: its fds are others.
-  relinkCheck.readLink = (p) => (p.startsWith(root + '/100/') ? 'socket:[999]' : realReadLink(p));
+  readLink = (p: string) => (p.startsWith(root + '/100/') ? 'socket:[999]' : realReadLink(p));
   const r = name(links, root, ['500', '501']);
   assert.equal(dump(r.owners), ['500: 50/0/7/old']);
   assert.equal([r.stats.reused, r.stats.vanished], [1, 0]);
@@ -151,7 +157,7 @@ S('a holder whose link now points elsewhere (its pid reused) is dropped and coun
 
 S('a holder that closed one of its fds keeps the others', () => {
   const { root, links } = threeHolders();
-  relinkCheck.readLink = (p) => (p === root + '/100/fd/3' ? null : realReadLink(p));
+  readLink = (p: string) => (p === root + '/100/fd/3' ? null : realReadLink(p));
   const r = name(links, root, ['500']);
   assert.equal(dump(r.owners), ['500: 50/0/7/old, 100/0/5/web']);
   assert.is(r.stats.reused, 0);
@@ -167,8 +173,8 @@ S('a holder gone before it is named counts as vanished, and the others are still
 
 S('the real link reader answers the link, or null when there is none', () => {
   const { root } = threeHolders();
-  assert.is(relinkCheck.readLink(root + '/100/fd/3'), 'socket:[500]');
-  assert.is(relinkCheck.readLink(root + '/100/fd/42'), null);
+  assert.is(realReadLink(root + '/100/fd/3'), 'socket:[500]');
+  assert.is(realReadLink(root + '/100/fd/42'), null);
 });
 
 S.run();

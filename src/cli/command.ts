@@ -10,12 +10,9 @@ import { quoteText } from '../text/escape';
 import { HELP } from './help';
 import { Io } from './io';
 import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
-import { Mode, ProtoSet, Query, QueryResult, runQuery, Scanner, ScanPlan, SYNC_PLAN, syncScanner } from '../query/query';
-import { listProcesses, ScanOptions } from '../scan/owners';
-import { AsyncTuning, DEFAULT_TUNING, scanOwnersAsync } from '../scan/pool';
+import { Mode, ProtoSet, Query, QueryResult, runQuery } from '../query/query';
+import { planScan, ScanShape } from '../query/plan';
 import { runNetstat } from '../netstat/index';
-import { tableRowsAt } from '../proc/net_sockstat';
-import { scanChoice } from '../query/plan';
 import { SocketRecord } from '../types';
 import { TCP_CLOSE, TCP_LISTEN } from '../text/states';
 
@@ -137,36 +134,9 @@ function isListening(s: SocketRecord): boolean {
 }
 
 
-function scanEnv(env: string | undefined): { forced: string; tuning: AsyncTuning } {
-  // "async:AHEAD:POOLLINKS:SLICE" (or pipe:...) also sets the tuning, for the benchmark.
-  const f = (env || '').split(':');
-  return { forced: f[0], tuning: f.length === 4 ? { ahead: +f[1], poolLinks: +f[2], slice: +f[3] } : DEFAULT_TUNING };
-}
-
-/** The owner scan on these processes: on the pool, or synchronous. */
-function scannerFor(tuning: AsyncTuning, pids: number[], pool: boolean): Scanner {
-  return (opts, done) => {
-    const withPids: ScanOptions = { ...opts, pids };
-    if (pool) scanOwnersAsync(withPids, done, tuning);
-    else syncScanner(withPids, done);
-  };
-}
-
-export function chooseScan(env: string | undefined, root: string, q: Query): ScanPlan {
-  if (scanEnv(env).forced === 'sync' || q.mode === 'pid') return SYNC_PLAN;
-  return planFor(env, root, listProcesses(root), q.mode === 'port' || q.mode === 'listening');
-}
-
-/** The plan for a host with these processes (scan_choice.ts). */
-function planFor(env: string | undefined, root: string, pids: number[], selective: boolean): ScanPlan {
-  const { forced, tuning } = scanEnv(env);
-  const c = scanChoice(forced, pids.length, selective, () => tableRowsAt(root));
-  return { scanner: scannerFor(tuning, pids, c.pool), pipelined: c.pipelined };
-}
-
-/** netstat's plan (its -p scan reads every socket link): picked by the number of processes when each pass runs. */
-function netstatPlan(env: string | undefined): (root: string) => ScanPlan {
-  return (root) => (scanEnv(env).forced === 'sync' ? SYNC_PLAN : planFor(env, root, listProcesses(root), false));
+/** What the scan plan needs to know of a query. */
+function shapeOf(q: Query): ScanShape {
+  return q.mode === 'pid' ? 'pid' : q.mode === 'all' ? 'full' : 'selective';
 }
 
 /** How the procfs at root is mounted (hidepid), from our own mountinfo; null when not a procfs mount point. */
@@ -245,8 +215,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     done(shown > 0 ? EXIT_FOUND : EXIT_NONE);
   };
   try {
-    const plan = chooseScan(scanEnv, q.root, q);
-    runQuery(q, sink, finish, plan.scanner, plan.pipelined);
+    runQuery(q, sink, finish, planScan(scanEnv, q.root, shapeOf(q)));
   } catch (e) {
     if (e instanceof PipeClosed) throw e;
     cannotRead(e);
@@ -288,8 +257,8 @@ export function main(): void {
   try {
     const args = process.argv.slice(2);
     const env = process.env;
-    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit, netstatPlan(env.PORTOWN_SCAN));
-    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit, netstatPlan(env.PORTOWN_SCAN));
+    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit);
+    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit);
     let o: Options;
     try {
       o = parseArgs(args, env);

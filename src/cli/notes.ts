@@ -1,6 +1,6 @@
 // The notes portown prints on stderr when it could not see everything.
 // Pure: they take counts and return lines.
-import { ScanStats } from '../scan/owners';
+import { ScanStats } from '../scan/types';
 import { TableReport } from '../types';
 
 /** Warnings about table lines that were skipped, one line per file. */

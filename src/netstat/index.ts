@@ -9,8 +9,9 @@ import { Io, Done } from '../cli/io';
 import { inetFieldsOf, IpRow, ipTableRows, readTables, rowRemoteIsAny, tableAt, TableRead } from '../proc/net_inet';
 import { UnixRow, unixTableLines } from '../proc/net_unix';
 import { tableNotes } from '../cli/notes';
-import { OwnerMap } from '../scan/owners';
-import { inetTables, ScanPlan, SYNC_PLAN } from '../query/query';
+import { OwnerMap } from '../scan/types';
+import { inetTables } from '../query/query';
+import { planScan, runScan } from '../query/plan';
 import { UNIX_FLAG_ACCEPTCON } from '../text/states';
 import { InetProto, TableReport } from '../types';
 import { userName } from '../text/users';
@@ -24,7 +25,7 @@ import { routeHeader, routeLine, scanRoutes } from './route';
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
 
-/** Environment the mode reads: PORTOWN_NETSTAT_STYLE and PROC_ROOT. */
+/** Environment the mode reads: PORTOWN_NETSTAT_STYLE, PROC_ROOT and PORTOWN_SCAN. */
 export type Env = { [k: string]: string | undefined };
 
 
@@ -53,8 +54,8 @@ interface Run {
   root: string;
   io: Io;
   names: Names;
-  /** The owner scan of -p (cli.ts picks sync or the pool by the number of processes). */
-  plan: (root: string) => ScanPlan;
+  /** PORTOWN_SCAN, which forces the owner scan of -p (query/plan.ts). */
+  scanEnv: string | undefined;
 }
 
 function context(r: Run, prog: (inode: string) => string): Context {
@@ -147,7 +148,8 @@ function pass(r: Run, done: (code: number) => void): void {
   if (!r.o.program) return listed(listSockets(r, null));
   let scanned = false;
   try {
-    r.plan(r.root).scanner({ root: r.root, wanted: null, threads: false, argv0Only: true }, (owners) => {
+    // Planned at each pass: -c may run while processes come and go.
+    runScan(planScan(r.scanEnv, r.root, 'full'), { root: r.root, wanted: null, threads: false, argv0Only: true }, (owners) => {
       scanned = true;
       listed(listSockets(r, owners));
     });
@@ -170,8 +172,7 @@ function checkReports(r: Run, reports: TableReport[]): number {
 }
 
 
-/** `plan` gives the owner scan of -p (cli.ts picks sync or the thread pool by the number of processes when a pass runs). */
-export function runNetstat(args: string[], env: Env, io: Io, done: Done, plan: (root: string) => ScanPlan = () => SYNC_PLAN): void {
+export function runNetstat(args: string[], env: Env, io: Io, done: Done): void {
   let o: NetstatOptions;
   try {
     o = parseNetstatArgs(args, env);
@@ -194,7 +195,7 @@ export function runNetstat(args: string[], env: Env, io: Io, done: Done, plan: (
     io.error('netstat: ' + bad);
     return done(EXIT_USAGE);
   }
-  const r: Run = { o, root, io, names: new Names(), plan };
+  const r: Run = { o, root, io, names: new Names(), scanEnv: env.PORTOWN_SCAN };
   // -c: once a second until killed, or until the reader goes away (the
   // write then throws, and cli.ts exits quietly with 0).
   const loop = () => pass(r, (code) => {

@@ -16,9 +16,10 @@ import { IpRow, ipTableLines, ipTableRows, readTables, readTablesAsync, rowInode
 import { KeptRows } from './kept_rows';
 import { InodeSet } from '../scan/inode_set';
 import { unixRowInode, unixTableLines } from '../proc/net_unix';
-import { OwnerMap, ScanOptions, ScanStats, scanOwnersSync, newScanStats, readProcInfo } from '../scan/owners';
-import { readComm } from '../proc/pid';
+import { readProcInfo, REAL_READERS } from '../scan/holder';
 import { SocketLinks } from '../scan/socket_links';
+import { newScanStats, OwnerMap, ScanOptions, ScanStats } from '../scan/types';
+import { runScan, ScanPlan, SYNC_PLAN } from './plan';
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from '../text/states';
 import { InetProto, ProtoSet, SocketRecord, TableReport, UnixSocket } from '../types';
 
@@ -99,33 +100,12 @@ function attach(s: SocketRecord, owners: OwnerMap) {
   if (list) s.owners = list;
 }
 
-/** An owner scan: synchronous (scanOwnersSync) or on the thread pool; calls back once. */
-export type Scanner = (opts: ScanOptions, done: (owners: OwnerMap) => void) => void;
-
-export const syncScanner: Scanner = (opts, done) => done(scanOwnersSync(opts));
-
-/** Which owner scan runs, and how the tables are read (cli.ts chooses by the number of processes). */
-export interface ScanPlan {
-  scanner: Scanner;
-  /**
-   * A selective query reads its tables on the pool during the scan
-   * (runQuery's pipelined). Full listings read theirs on the main thread
-   * after the scan, whatever the host: /proc/net hands out one 4 KiB page per
-   * read(), and on the pool each page cost a wake-up of the main thread
-   * (large bench host, netstat -nta: 834 ms on the pool, 681 ms without).
-   */
-  pipelined: boolean;
-}
-
-/** Everything on the main thread: a small host, and the tests. */
-export const SYNC_PLAN: ScanPlan = { scanner: syncScanner, pipelined: false };
-
 /**
  * Runs a query, handing each socket (with its owners) to sink in table order,
  * then calls done. Table read errors other than a missing file are thrown
  * (synchronously, or from inside the scanner's callback).
  */
-export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, scanner: Scanner = syncScanner, pipelined: boolean = false): void {
+export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, plan: ScanPlan = SYNC_PLAN): void {
   const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true };
   const tables = inetTables(q.protos);
   const emit = (s: SocketRecord) => {
@@ -141,7 +121,7 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
 
   if (q.mode === 'all' || q.mode === 'pid') {
     // Owners first; then stream the tables.
-    scanner(q.mode === 'pid' ? scanOpts(null, q.pid) : scanOpts(null), (owners) => {
+    runScan(plan, q.mode === 'pid' ? scanOpts(null, q.pid) : scanOpts(null), (owners) => {
       result.scan = owners.stats;
       if (q.mode === 'pid' && owners.stats.processes === 0) result.pidFound = false;
       const held = q.mode === 'pid' ? owners.byInode : null;
@@ -168,13 +148,13 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, s
   // Selective: matching rows first (kept as bytes), then the fds of just their inodes.
   const sel = selection(q);
   for (const r of sel.reads) result.tables.push(r.report);
-  if (pipelined) return runPipelined(q, sel, result, emit, finish, scanner);
+  if (plan.pipelined) return runPipelined(q, sel, result, emit, finish, plan);
   readTables(sel.reads);
   if (sel.wanted.size === 0) {
     handOut(q, sel, null, emit);
     return finish();
   }
-  scanner(scanOpts(sel.wanted), (owners) => {
+  runScan(plan, scanOpts(sel.wanted), (owners) => {
     result.scan = owners.stats;
     handOut(q, sel, owners, emit);
     finish();
@@ -228,7 +208,7 @@ const SLICE_WHILE_READING = 24;
  * come out in the same order, with the same owners, as the plain selective
  * query gives; only the pid-reuse check differs (socket_links.ts).
  */
-function runPipelined(q: Query, sel: Selection, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, scanner: Scanner) {
+function runPipelined(q: Query, sel: Selection, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, plan: ScanPlan) {
   const links = new SocketLinks();
   let reading = true;
   let open = 2;
@@ -236,7 +216,7 @@ function runPipelined(q: Query, sel: Selection, result: QueryResult, emit: (s: S
     if (--open > 0) return;
     if (result.error) return finish(); // nothing was emitted: rows are handed out only here
     const owners: OwnerMap | null = sel.wanted.size === 0 ? null
-      : { byInode: links.owners(q.root, sel.wanted, q.threads, result.scan, readProcInfo, readComm), stats: result.scan };
+      : { byInode: links.owners(sel.wanted, { root: q.root, threads: q.threads, stats: result.scan, readInfo: readProcInfo, readers: plan.readers || REAL_READERS }), stats: result.scan };
     handOut(q, sel, owners, emit);
     finish();
   };
@@ -245,7 +225,7 @@ function runPipelined(q: Query, sel: Selection, result: QueryResult, emit: (s: S
     reading = false;
     joined();
   });
-  scanner({ root: q.root, wanted: null, threads: q.threads, links, slice: () => (reading ? SLICE_WHILE_READING : 0) }, (owners) => {
+  runScan(plan, { root: q.root, wanted: null, threads: q.threads, keeper: links, slice: () => (reading ? SLICE_WHILE_READING : 0) }, (owners) => {
     result.scan = owners.stats;
     joined();
   });

@@ -8,28 +8,11 @@
 // OwnerIndex keeps them in typed arrays instead, 20 bytes a link: inode,
 // process and fd per entry, and a sorted Float64Array of (inode * 2^21 + entry).
 // Owner objects are built only for the row being printed.
-import type { Match } from './owners';
 import { Owner, ProcInfo } from '../types';
 import { inodeNumber } from './inode_set';
 import type { Inodes } from './inode_set';
 import { LinkColumns } from './link_columns';
-
-/** Owners by inode, as query.ts reads them. A Map<string, Owner[]> is one. */
-export interface InodeOwners {
-  get(inode: string): Owner[] | undefined;
-  has(inode: string): boolean;
-  forEach(fn: (owners: Owner[], inode: string) => void): void;
-  keys(): IterableIterator<string>;
-  /** Distinct inodes. */
-  readonly size: number;
-}
-
-/** Takes the matches of one process (sorted by tid, fd), once its name and starttime checked out. */
-export interface OwnerCollector {
-  addProcess(info: ProcInfo, matches: Match[], threadNames: Map<number, Buffer | null>): void;
-  /** The finished lookup; owners of each inode sorted by pid, tid, fd. */
-  done(): InodeOwners;
-}
+import { InodeOwners, Match, OwnerCollector } from './types';
 
 function byPidTidFd(a: Owner, b: Owner): number {
   return a.proc.pid - b.proc.pid || a.tid - b.tid || a.fd - b.fd;

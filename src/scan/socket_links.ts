@@ -7,22 +7,27 @@
 // while the tables are read on the thread pool; once the rows are known,
 // owners() names just the processes that hold them.
 //
+// It is the scan's keeper (ScanOptions.keeper) for that query: the fd walk
+// hands it every link, and no process is named during the scan.
+//
 // Pid reuse: the scan does not read a starttime per process. After a
 // holder's name and cmdline are read, each of its matching fd links is read
-// again and must still be socket:[inode] (stillHeld in owners.ts, the check
+// again and must still be socket:[inode] (nameHolder in holder.ts, the check
 // every selective scan makes). The only other process that passes is one
 // that really holds the socket then (inherited across a fork), which is what
 // the answer says anyway.
-import { newCollector } from './owner_index';
+import { isSocketLink } from '../proc/fd';
 import { decimal } from '../text/bytes';
-import { addHolder, isSocketLink } from './owners';
-import type { Match, ScanStats } from './owners';
-import { InodeOwners } from './owner_index';
+import { Naming, nameHolder } from './holder';
 import { InodeSet, MAX_INODE } from './inode_set';
 import { LinkColumns } from './link_columns';
-import { ProcInfo } from '../types';
+import { newCollector } from './owner_index';
+import { InodeOwners, LinkKeeper, Match, ProcessJob } from './types';
 
-export class SocketLinks {
+/** What owners() needs to name holders: Naming without its collector (owners() makes its own), and the root. */
+export type LinkNaming = Omit<Naming, 'out'> & { root: string };
+
+export class SocketLinks implements LinkKeeper {
   /** 12 bytes a link (16 with threads), the holder being the pid. */
   private links = new LinkColumns();
   /** Links whose inode is not a number below 2^32 (only a damaged or made-up tree has them). */
@@ -30,6 +35,10 @@ export class SocketLinks {
 
   get size(): number {
     return this.links.length + this.odd.length;
+  }
+
+  keep(job: ProcessJob, tid: number, name: string, link: string): boolean {
+    return this.addLink(job.pid, tid, name, link);
   }
 
   /**
@@ -58,12 +67,11 @@ export class SocketLinks {
 
   /**
    * The holders of the wanted inodes, named: for each process (in pid order)
-   * its name, cmdline and uid (readInfo), thread names with `threads`, then
+   * its name, cmdline and uid (n.readInfo), thread names with n.threads, then
    * the re-read of its links (see the top of this file). Processes gone by
-   * then count as vanished; those whose links changed as reused.
+   * then count as vanished in n.stats; those whose links changed as reused.
    */
-  owners(root: string, wanted: InodeSet | Set<string>, threads: boolean, stats: ScanStats,
-    readInfo: (dir: string, pid: number) => ProcInfo | null, readThreadName: (dir: string) => Buffer | null): InodeOwners {
+  owners(wanted: InodeSet | Set<string>, n: LinkNaming): InodeOwners {
     const want = wanted instanceof InodeSet ? wanted : InodeSet.of(wanted);
     // The matching links, as link numbers sorted by pid: no object per link until its process is named
     // (7,000 listening sockets made as Match objects up front were ~1 MB surviving every scavenge).
@@ -72,7 +80,7 @@ export class SocketLinks {
     for (let i = 0; i < links.length; i++) if (want.hasNumber(links.inode(i))) hits.push(i);
     hits.sort((a, b) => links.holder(a) - links.holder(b) || a - b);
     const odd = this.odd.filter((o) => wanted.has(o.m.inode)).sort((a, b) => a.pid - b.pid);
-    const out = newCollector(null, threads);
+    const naming: Naming = { ...n, out: newCollector(null, n.threads) };
     let h = 0;
     let o = 0;
     while (h < hits.length || o < odd.length) {
@@ -83,8 +91,8 @@ export class SocketLinks {
         matches.push({ tid: links.tid(i), fd: links.fd(i), inode: decimal(links.inode(i)) });
       }
       for (; o < odd.length && odd[o].pid === pid; o++) matches.push(odd[o].m);
-      addHolder(root + '/' + pid, pid, matches, threads, out, stats, readInfo, readThreadName);
+      nameHolder(naming, n.root + '/' + pid, pid, matches);
     }
-    return out.done();
+    return naming.out.done();
   }
 }

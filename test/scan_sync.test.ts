@@ -3,14 +3,16 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { scanOwnersSync, socketInode, scanProcess, newScanStats, readProcInfo } from '../src/scan/owners';
+import { scanOwnersSync } from '../src/scan/sync';
+import { socketInode } from '../src/proc/fd';
+import { readProcInfo } from '../src/scan/holder';
 import { Owner } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 
 const root = (f: string) => path.join(FIXTURES, f);
 const brief = (list: Owner[] | undefined) => (list || []).map((o) => [o.proc.pid, o.tid, o.proc.name.toString(), o.fd]);
 
-const O = suite('owners');
+const O = suite('scan sync');
 
 O('socketInode takes N from socket:[N] and nothing else', () => {
   assert.is(socketInode('socket:[13828]'), '13828');
@@ -69,11 +71,9 @@ O('a process that vanished, or an fd link that points nowhere, is skipped quietl
   fs.writeFileSync(path.join(tmp, '10', 'comm'), 'x\n');
   fs.symlinkSync('socket:[1]', path.join(tmp, '10', 'fd', '3'));
   fs.mkdirSync(path.join(tmp, '10', 'fd', '4')); // not a link: readlink EINVAL
-  const stats = newScanStats();
-  const by = new Map<string, Owner[]>();
-  assert.ok(scanProcess(tmp, 10, { root: tmp, wanted: null, threads: false }, by, stats));
-  assert.equal(brief(by.get('1')), [[10, 0, 'x', 3]]);
-  assert.not.ok(scanProcess(tmp, 11, { root: tmp, wanted: null, threads: false }, by, stats), 'pid 11 never existed');
+  const { byInode, stats } = scanOwnersSync({ root: tmp, wanted: null, threads: false, pids: [10, 11] });
+  assert.equal(brief(byInode.get('1')), [[10, 0, 'x', 3]]);
+  assert.is(stats.processes, 1, 'pid 11 never existed');
   assert.is(stats.vanished, 1);
   assert.is(stats.denied, 0);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -97,19 +97,18 @@ O('a pid reused between the fd scan and the name read is dropped (starttime chan
     }
     return origOpen.call(realFs, p, ...rest);
   };
-  const stats = newScanStats();
-  const by = new Map<string, Owner[]>();
+  let first;
   try {
-    scanProcess(tmp, 20, { root: tmp, wanted: null, threads: false }, by, stats);
+    first = scanOwnersSync({ root: tmp, wanted: null, threads: false, pids: [20] });
   } finally {
     realFs.openSync = origOpen;
   }
   assert.ok(swapped);
-  assert.is(by.size, 0, 'no owner pairs the old fd with the new name');
-  assert.is(stats.reused, 1);
+  assert.is(first.byInode.size, 0, 'no owner pairs the old fd with the new name');
+  assert.is(first.stats.reused, 1);
   // Without the change, the same tree gives its owner.
-  scanProcess(tmp, 20, { root: tmp, wanted: null, threads: false }, by, stats);
-  assert.equal(brief(by.get('77')), [[20, 0, 'old', 3]]);
+  const second = scanOwnersSync({ root: tmp, wanted: null, threads: false, pids: [20] });
+  assert.equal(brief(second.byInode.get('77')), [[20, 0, 'old', 3]]);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -157,7 +156,7 @@ O('an unreadable fd directory is counted as denied, with its pid', () => {
 
 O('argv0Only (netstat -p) names holders from cmdline alone: comm and status are never read, in either scan', async () => {
   const { makeTree } = await import('./helpers/proc_tree');
-  const { scanOwnersAsync } = await import('../src/scan/pool');
+  const { scanOwnersPool } = await import('../src/scan/pool');
   const tree = makeTree([{ pid: 40, start: 7, comm: 'web', fds: { 3: 'socket:[500]' } }, { pid: 41, start: 8, comm: 'kthr', fds: { 4: 'socket:[501]' } }]);
   try {
     // Unreadable comm and status (directories): a full read would call both processes gone.
@@ -167,7 +166,7 @@ O('argv0Only (netstat -p) names holders from cmdline alone: comm and status are 
     }
     fs.writeFileSync(path.join(tree, '41', 'cmdline'), ''); // a kernel thread
     const opts = { root: tree, wanted: null, threads: false, argv0Only: true };
-    const pool = await new Promise<ReturnType<typeof scanOwnersSync>>((resolve) => scanOwnersAsync(opts, resolve));
+    const pool = await new Promise<ReturnType<typeof scanOwnersSync>>((resolve) => scanOwnersPool(opts, resolve));
     for (const m of [scanOwnersSync(opts), pool]) {
       const got = ['500', '501'].map((ino) => (m.byInode.get(ino) || []).map((o) =>
         [o.proc.pid, o.fd, o.proc.cmdline.toString(), o.proc.argv0Len, o.proc.name.length, o.proc.uid]));
@@ -184,7 +183,7 @@ O('argv0Only (netstat -p) names holders from cmdline alone: comm and status are 
 
 O('a refused fd link ends the reading of that directory (the kernel refuses the rest too), in either scan', async () => {
   const { makeTree } = await import('./helpers/proc_tree');
-  const { scanOwnersAsync } = await import('../src/scan/pool');
+  const { scanOwnersPool } = await import('../src/scan/pool');
   const fds: { [fd: number]: string } = {};
   for (let fd = 0; fd < 40; fd++) fds[fd] = 'socket:[' + (900 + fd) + ']';
   const tree = makeTree([{ pid: 50, start: 1, comm: 'guarded', fds }, { pid: 51, start: 2, comm: 'open', fds: { 3: 'socket:[999]' } }]);
@@ -206,7 +205,7 @@ O('a refused fd link ends the reading of that directory (the kernel refuses the 
     const syncRefused = refused;
     refused = 0;
     // A slice of 8 links: without the stop, the pump would come back for the rest of the directory.
-    const pool = await new Promise<ReturnType<typeof scanOwnersSync>>((resolve) => scanOwnersAsync(opts, resolve, { ahead: 4, poolLinks: 0, slice: 8 }));
+    const pool = await new Promise<ReturnType<typeof scanOwnersSync>>((resolve) => scanOwnersPool(opts, resolve, { ahead: 4, slice: 8 }));
     assert.equal([syncRefused, refused], [1, 1], 'one refused readlink per scan, not 40');
     for (const m of [sync, pool]) {
       assert.equal([m.stats.denied, m.stats.deniedPids, m.stats.processes], [1, [50], 2]);

@@ -2,10 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHDIR_MIN_LINKS, OwnerMap, ScanOptions, scanOwnersSync, newScanStats, readProcInfo, reuseCheck } from '../src/scan/owners';
-import { readComm, readStartTime } from '../src/proc/pid';
+import { newScanStats, OwnerMap, ScanOptions } from '../src/scan/types';
+import { scanOwnersSync } from '../src/scan/sync';
+import { CHDIR_MIN_LINKS } from '../src/scan/cwd';
+import { readProcInfo, REAL_READERS } from '../src/scan/holder';
+import { readStartTime } from '../src/proc/pid';
 import { SocketLinks } from '../src/scan/socket_links';
-import { scanOwnersAsync, AsyncTuning } from '../src/scan/pool';
+import { scanOwnersPool, PoolTuning } from '../src/scan/pool';
 import { startServer, stopAll } from './helpers/listeners';
 import { FakeProc, statLine, trees } from './helpers/proc_tree';
 
@@ -32,13 +35,13 @@ function dump(m: OwnerMap): string {
   return lines.sort().join('\n');
 }
 
-function scanAsync(opts: ScanOptions, tuning?: AsyncTuning): Promise<OwnerMap> {
-  return new Promise((resolve) => scanOwnersAsync(opts, resolve, tuning));
+function scanAsync(opts: ScanOptions, tuning?: PoolTuning): Promise<OwnerMap> {
+  return new Promise((resolve) => scanOwnersPool(opts, resolve, tuning));
 }
 
 const { tree, removeAll } = trees('portown-async-');
 
-const Async = suite('owners_async');
+const Async = suite('scan pool');
 
 Async.after(() => {
   removeAll();
@@ -56,21 +59,21 @@ Async('finds the same owners and stats as the sync scan, in the same order', asy
   assert.is(a.stats.links, 60 * 16);
 });
 
-Async('gives the same answer with links on the pool, one at a time or many, and listing one ahead', async () => {
+Async('gives the same answer one link a slice or eight, listing one directory ahead or four', async () => {
   const root = tree(busyHost(20));
   const opts: ScanOptions = { root, wanted: null, threads: false };
   const sync = scanOwnersSync(opts);
-  for (const t of [{ ahead: 1, poolLinks: 1, slice: 1 }, { ahead: 4, poolLinks: 64, slice: 8 }, { ahead: 1, poolLinks: 0, slice: 1 }]) {
+  for (const t of [{ ahead: 1, slice: 1 }, { ahead: 4, slice: 8 }]) {
     const a = await scanAsync(opts, t);
     assert.is(dump(a), dump(sync), JSON.stringify(t));
     assert.equal(a.stats, sync.stats);
   }
 });
 
-Async('counts a directory the pool finished before the main thread reached it once', async () => {
+Async('counts each directory once when the pool lists ahead while the main thread reads one link a slice', async () => {
   // Pool answers come back in a fixed order (next turn of the loop), so the
-  // pool finishes pid 103's directory while the main thread, one link a
-  // slice, is still in pid 100's; the main thread must then pass 103 by.
+  // pool lists pid 103's directory while the main thread, one link a slice,
+  // is still in pid 100's.
   const realDir = fs.readdir;
   const realLink = fs.readlink;
   fsm.readdir = (p: string, cb: (e: NodeJS.ErrnoException | null, n?: string[]) => void) => { const n = fs.readdirSync(p); setImmediate(() => cb(null, n)); };
@@ -79,7 +82,7 @@ Async('counts a directory the pool finished before the main thread reached it on
   const opts: ScanOptions = { root, wanted: null, threads: false };
   let a: OwnerMap;
   try {
-    a = await scanAsync(opts, { ahead: 2, poolLinks: 16, slice: 1 });
+    a = await scanAsync(opts, { ahead: 2, slice: 1 });
   } finally {
     fsm.readdir = realDir;
     fsm.readlink = realLink;
@@ -91,31 +94,26 @@ Async('counts a directory the pool finished before the main thread reached it on
 
 Async('with links, keeps every socket link unnamed, reads no starttime, and owners() names what the sync scan names', async () => {
   const root = tree(busyHost(12).concat([{ pid: 40, start: 9, comm: 'mt', fds: {}, tasks: { 40: { 3: 'socket:[1]' }, 41: { 3: 'socket:[1]', 4: 'socket:[2]' } } }]));
-  // Links read by the main thread only, and by the pool too (its callback puts them in links).
-  for (const tuning of [{ ahead: 3, poolLinks: 0, slice: 512 }, { ahead: 2, poolLinks: 4, slice: 1 }]) {
+  // The caller's slice (5) wins over the tuning's, large or small.
+  for (const tuning of [{ ahead: 3, slice: 512 }, { ahead: 2, slice: 1 }]) {
     for (const threads of [false, true]) {
       const what = JSON.stringify(tuning) + ' threads ' + threads;
       const links = new SocketLinks();
       let starttimes = 0;
       let slices = 0;
-      reuseCheck.startTime = (dir) => { starttimes++; return readStartTime(dir); };
-      let a: OwnerMap;
-      try {
-        a = await scanAsync({ root, wanted: null, threads, links, slice: () => { slices++; return 5; } }, tuning);
-      } finally {
-        reuseCheck.startTime = readStartTime;
-      }
+      const readers = { ...REAL_READERS, startTime: (dir: string) => { starttimes++; return readStartTime(dir); } };
+      const a = await scanAsync({ root, wanted: null, threads, keeper: links, readers, slice: () => { slices++; return 5; } }, tuning);
       const sync = scanOwnersSync({ root, wanted: null, threads });
       assert.is(dump(a), '', 'nothing is named during the scan');
       assert.is(starttimes, 0);
-      // With no links on the pool, every link is read in slices of 5 (the caller's), not 512.
-      if (tuning.poolLinks === 0) assert.ok(slices >= sync.stats.links / 5, slices + ' slices');
+      // Every link is read in slices of 5 (the caller's), not 512.
+      assert.ok(slices >= sync.stats.links / 5, slices + ' slices');
       assert.equal(a.stats, sync.stats, what);
       // The busy host's sockets (no task dirs: read through <pid>/fd); the threaded process's only through its task fds.
       assert.is(links.size, 12 * 9 + (threads ? 3 : 0), what);
       const wanted = new Set(['5000', '6021', '1', '2']);
       const stats = newScanStats();
-      const named: OwnerMap = { byInode: links.owners(root, wanted, threads, stats, readProcInfo, readComm), stats };
+      const named: OwnerMap = { byInode: links.owners(wanted, { root, threads, stats, readInfo: readProcInfo, readers: REAL_READERS }), stats };
       assert.is(dump(named), dump(scanOwnersSync({ root, wanted, threads })), what);
     }
   }
@@ -153,8 +151,8 @@ Async('counts a listed process whose directory is gone as vanished', async () =>
   assert.is(a.byInode.get('5000')!.length, 3);
 });
 
-Async('skips fds that vanish between the listing and the readlink, on the pool and on the main thread', async () => {
-  for (const t of [{ ahead: 2, poolLinks: 4, slice: 4 }, { ahead: 2, poolLinks: 0, slice: 4 }]) {
+Async('skips fds that vanish between the listing and the readlink', async () => {
+  for (const t of [{ ahead: 2, slice: 4 }, { ahead: 1, slice: 1 }]) {
     const root = tree(busyHost(4));
     const real = fsm.readlink as typeof fs.readlink;
     const realSync = fsm.readlinkSync as typeof fs.readlinkSync;
@@ -198,7 +196,7 @@ Async('skips a process whose fd directory vanishes after its starttime was read,
   };
   let a: OwnerMap;
   try {
-    a = await scanAsync({ root, wanted: null, threads: false }, { ahead: 2, poolLinks: 4, slice: 4 });
+    a = await scanAsync({ root, wanted: null, threads: false }, { ahead: 2, slice: 4 });
   } finally {
     fsm.readdir = real;
   }
@@ -215,7 +213,7 @@ Async('comes back to the working directory, with an absolute root or one relativ
   process.chdir(path.dirname(root));
   try {
     for (const r of [path.basename(root), root]) {
-      const opts: ScanOptions = { root: r, wanted: null, threads: false };
+      const opts: ScanOptions = { root: r, wanted: null, threads: false, chdir: true };
       const a = await scanAsync(opts);
       assert.is(process.cwd(), path.dirname(root));
       const s = scanOwnersSync(opts);
@@ -237,7 +235,8 @@ Async('enters an fd directory (chdir) only when it has CHDIR_MIN_LINKS links or 
   const entered: string[] = [];
   process.chdir = (dir: string) => { entered.push(dir); real.call(process, dir); };
   try {
-    for (const scan of [() => Promise.resolve(scanOwnersSync({ root, wanted: null, threads: false })), () => scanAsync({ root, wanted: null, threads: false })]) {
+    const opts: ScanOptions = { root, wanted: null, threads: false, chdir: true };
+    for (const scan of [() => Promise.resolve(scanOwnersSync(opts)), () => scanAsync(opts)]) {
       entered.length = 0;
       const m = await scan();
       assert.equal(m.byInode.get('7001')!.map((o) => o.proc.pid), [50]);
@@ -252,7 +251,7 @@ Async('enters an fd directory (chdir) only when it has CHDIR_MIN_LINKS links or 
 Async('calls back once on an empty root', async () => {
   const root = tree([]);
   let calls = 0;
-  await new Promise<void>((resolve) => scanOwnersAsync({ root, wanted: null, threads: false }, () => { calls++; setTimeout(resolve, 20); }));
+  await new Promise<void>((resolve) => scanOwnersPool({ root, wanted: null, threads: false }, () => { calls++; setTimeout(resolve, 20); }));
   assert.is(calls, 1);
 });
 
@@ -271,7 +270,7 @@ Async('finds a live listener and its forked holders on the real /proc, like the 
 Async('copes with processes exiting during a live scan', async () => {
   const l = await startServer([{ tcp: '127.0.0.1' }, { share: 0, children: 20 }]);
   const inode = fs.readlinkSync('/proc/' + l.pid + '/fd/' + l.sockets[0].fd).slice(8, -1);
-  const done = scanAsync({ root: '/proc', wanted: new Set([inode]), threads: false }, { ahead: 2, poolLinks: 2, slice: 2 });
+  const done = scanAsync({ root: '/proc', wanted: new Set([inode]), threads: false }, { ahead: 2, slice: 2 });
   l.stop(); // the holders die while the scan runs
   const a = await done;
   // Whatever was seen is whole: each owner has its name, and no pid is listed twice.
