@@ -1,7 +1,6 @@
 // The records the engine hands to formatters. Strings that come from other
 // processes (names, command lines, unix paths) stay raw bytes here; every
 // formatter escapes them (src/escape.ts) before they reach a terminal.
-import { ByteOrder } from './text/endian';
 
 /** Which tables a query reads: protocols and address families. */
 export interface ProtoSet {
@@ -104,7 +103,25 @@ export interface TableReport {
   duplicates: number;
 }
 
-export interface ReadOptions {
-  root: string;
-  byteOrder: ByteOrder;
+/** What the entry (main.ts) hands a command: it never touches process.*, stdout or stderr itself. */
+export interface Io {
+  /** Buffered write to stdout. */
+  write(s: string): void;
+  /** Flushes what write() buffered. */
+  flush(): void;
+  /** One line to stderr (the newline is added). */
+  error(line: string): void;
+  /** Effective uid of this process. */
+  euid: number;
+  /** Whether this process has CAP_SYS_PTRACE, when known. */
+  ptrace: boolean | null;
+  /** Supplementary and effective group ids (for hidepid's gid= exemption). */
+  groups: number[];
+  /** Schedules fn after ms (for netstat -c). */
+  later(ms: number, fn: () => void): void;
+  /** Path this program was started as (argv[1]), for messages. */
+  argv1: string;
 }
+
+/** How a command ends: with this exit code. */
+export type Done = (exitCode: number) => void;

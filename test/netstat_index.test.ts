@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES } from './helpers/cli';
-import { Io } from '../src/cli/io';
+import { Io } from '../src/types';
 import { privilegeWarning, runNetstat } from '../src/netstat/index';
 import { NETSTAT_HELP } from '../src/netstat/help';
 import { newScanStats, OwnerMap } from '../src/scan/types';
@@ -25,7 +25,7 @@ function fakeIo(flushFails = Infinity): Fake {
     write(s) { io.out += s; },
     flush() { if (++io.flushes >= flushFails) throw new Error('EPIPE'); },
     error(line) { io.err.push(line); },
-    euid: 1000, ptrace: false,
+    euid: 1000, ptrace: false, groups: [],
     later(ms, fn) { io.timers.push({ ms, fn }); },
     argv1: 'netstat',
   };

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hasPtraceCap, privilegeNote, procMountAt, tableNotes } from '../src/cli/notes';
+import { privilegeNote, tableNotes } from '../src/cli/notes';
 import { newScanStats } from '../src/scan/types';
 import { newTableReport } from '../src/proc/net_inet';
 
@@ -22,44 +22,12 @@ N('root without CAP_SYS_PTRACE is told so', () => {
   assert.match(privilegeNote(s, { euid: 0, ptrace: true })!, /even to root/);
 });
 
-N('CAP_SYS_PTRACE is bit 19 of CapEff', () => {
-  assert.is(hasPtraceCap('CapEff:\t000001ffffffffff\n'), true);
-  assert.is(hasPtraceCap('CapEff:\t000001fffff7ffff\n'), false);
-  assert.is(hasPtraceCap('CapEff:\t0000000000000000\n'), false);
-  assert.is(hasPtraceCap('Name: x\n'), null);
-});
-
 N('skipped table lines are reported per file with the first line number', () => {
   const r = { ...newTableReport('/proc/net/tcp'), malformed: 3, firstMalformedLine: 7, longLines: 1, firstLongLine: 9 };
   assert.equal(tableNotes([r, newTableReport('/proc/net/udp')]), [
     '/proc/net/tcp: skipped 3 malformed lines (first at line 7)',
     '/proc/net/tcp: skipped 1 overlong line (line 9)',
   ]);
-});
-
-const MOUNTINFO = [
-  '22 27 0:20 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw',
-  '42 27 0:39 / /tmp/p rw,relatime - proc proc rw,hidepid=invisible,gid=4',
-  '43 27 0:40 / /tmp/with\\040space rw,relatime - proc proc rw,hidepid=2',
-  '44 27 0:41 / /tmp/q rw,relatime - tmpfs tmpfs rw',
-  '45 27 0:42 / /tmp/n rw,relatime - proc proc rw,hidepid=noaccess',
-].join('\n') + '\n';
-
-N('procMountAt reads hidepid and gid of the procfs mounted at the path', () => {
-  assert.equal(procMountAt(MOUNTINFO, '/tmp/p'), { hidepid: 2, gid: 4 });
-  assert.equal(procMountAt(MOUNTINFO, '/proc'), { hidepid: 0, gid: -1 });
-  assert.equal(procMountAt(MOUNTINFO, '/tmp/n'), { hidepid: 1, gid: -1 });
-});
-
-N('procMountAt unescapes octal in mount points and ignores other file systems', () => {
-  assert.equal(procMountAt(MOUNTINFO, '/tmp/with space'), { hidepid: 2, gid: -1 });
-  assert.is(procMountAt(MOUNTINFO, '/tmp/q'), null);
-  assert.is(procMountAt(MOUNTINFO, '/srv/snapshot'), null);
-});
-
-N('procMountAt takes the last mount on a point (the one on top)', () => {
-  const text = MOUNTINFO + '50 27 0:45 / /proc rw,relatime - proc proc rw,hidepid=invisible\n';
-  assert.equal(procMountAt(text, '/proc'), { hidepid: 2, gid: -1 });
 });
 
 const hidden = { hidepid: 2, gid: -1 };

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { cleanCmdline, listNumeric, parseStartTime, parseStatus, readCmdline, readComm, readStatus, CMDLINE_MAX, readSmall } from '../src/proc/pid';
+import { cleanCmdline, listNumeric, parseStartTime, parseStatus, readCmdline, readComm, readStatus, CMDLINE_MAX, readSmall, hasPtraceCap } from '../src/proc/pid';
 import { FIXTURES } from './helpers/cli';
 
 const P = suite('proc_pid');
@@ -79,6 +79,13 @@ P('starttime is field 22 counted from the last ")" (a comm may hold ") ")', () =
 P('a file that cannot be read gives null', () => {
   assert.is(readComm('/nonexistent/1'), null);
   assert.is(readStatus('/nonexistent/1'), null);
+});
+
+P('CAP_SYS_PTRACE is bit 19 of CapEff', () => {
+  assert.is(hasPtraceCap('CapEff:\t000001ffffffffff\n'), true);
+  assert.is(hasPtraceCap('CapEff:\t000001fffff7ffff\n'), false);
+  assert.is(hasPtraceCap('CapEff:\t0000000000000000\n'), false);
+  assert.is(hasPtraceCap('Name: x\n'), null);
 });
 
 P.run();

@@ -1,99 +1,24 @@
-// The command line: the only module that touches process.argv, the
-// environment, stdout/stderr and the exit code. Everything below is pure
-// functions over a /proc root.
-import fs = require('fs');
+// The main command: argv to options, options to a query, the query's
+// sockets to the table, JSON or --pids, then the notes and the exit code.
+// It writes through the Io that main.ts hands it.
 import { checkProcRoot, errnoText } from '../proc/errors';
 import { Options, parseArgs, UsageError } from './args';
 import { hostByteOrder } from '../text/endian';
 import { JsonArrayWriter, TableWriter } from './format';
 import { quoteText } from '../text/escape';
 import { HELP } from './help';
-import { Io } from './io';
-import { privilegeNote, hasPtraceCap, procMountAt, ProcMount, tableNotes } from './notes';
+import { privilegeNote, tableNotes } from './notes';
+import { procMount } from '../proc/mountinfo';
+import { PipeClosed } from './io';
 import { Mode, ProtoSet, Query, QueryResult, runQuery } from '../query/query';
 import { planScan, ScanShape } from '../query/plan';
-import { runNetstat } from '../netstat/index';
-import { SocketRecord } from '../types';
+import { Done, Io, SocketRecord } from '../types';
 import { TCP_CLOSE, TCP_LISTEN } from '../text/states';
 
 
 const EXIT_FOUND = 0;
 const EXIT_NONE = 1;
-const EXIT_USAGE = 2;
-
-/** Thrown by the writer when the reader of stdout went away (EPIPE): exit quietly. */
-class PipeClosed extends Error {}
-
-let sleeper: Int32Array | null = null;
-function nap(ms: number) {
-  if (!sleeper) sleeper = new Int32Array(new SharedArrayBuffer(4));
-  Atomics.wait(sleeper, 0, 0, ms);
-}
-
-/** Writes all of s to fd, synchronously; waits out EAGAIN on a non-blocking pipe. */
-function writeAll(fd: number, s: string) {
-  const b = Buffer.from(s, 'utf8');
-  writeBytes(fd, b, b.length);
-}
-
-function writeBytes(fd: number, b: Buffer, len: number) {
-  let off = 0;
-  while (off < len) {
-    try {
-      off += fs.writeSync(fd, b, off, len - off);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') { nap(2); continue; }
-      if (code === 'EPIPE') throw new PipeClosed();
-      throw e;
-    }
-  }
-}
-
-function makeIo(): Io {
-  // Output goes into one reused buffer as it is formatted, so the strings of a
-  // row die young: held in an array until a flush, V8 promotes them, and on a
-  // million-row listing the old space (and the RSS) grows with that garbage.
-  const out = Buffer.allocUnsafe(65536);
-  let size = 0;
-  const flush = () => {
-    if (size === 0) return;
-    const n = size;
-    size = 0;
-    writeBytes(1, out, n);
-  };
-  // Read when a note needs it, not at every start (one file and its parse, ~0.5 ms of a small host's query).
-  let ptrace: boolean | null | undefined;
-  return {
-    write(s: string) {
-      // At most 3 UTF-8 bytes per UTF-16 unit.
-      if (size + s.length * 3 > out.length) {
-        flush();
-        if (s.length * 3 > out.length) return writeAll(1, s);
-      }
-      size += out.write(s, size);
-    },
-    flush,
-    error(line: string) {
-      try { flush(); } catch (e) { if (!(e instanceof PipeClosed)) throw e; }
-      try { writeAll(2, line + '\n'); } catch (e) { /* stderr closed: nothing to say it on */ }
-    },
-    euid: typeof process.geteuid === 'function' ? process.geteuid() : -1,
-    get ptrace() {
-      if (ptrace === undefined) {
-        try {
-          ptrace = hasPtraceCap(fs.readFileSync('/proc/self/status', 'latin1'));
-        } catch (e) {
-          ptrace = null;
-        }
-      }
-      return ptrace;
-    },
-    later(ms, fn) { setTimeout(fn, ms); },
-    argv1: process.argv[1] || 'portown',
-  };
-}
-
+export const EXIT_USAGE = 2;
 
 /** Protocols a query reads: explicit flags, else the mode's defaults. */
 export function protoSet(o: Options, mode: Mode): ProtoSet {
@@ -133,25 +58,9 @@ function isListening(s: SocketRecord): boolean {
   return s.proto.startsWith('tcp') ? s.stateCode === TCP_LISTEN : s.stateCode === TCP_CLOSE;
 }
 
-
 /** What the scan plan needs to know of a query. */
 function shapeOf(q: Query): ScanShape {
   return q.mode === 'pid' ? 'pid' : q.mode === 'all' ? 'full' : 'selective';
-}
-
-/** How the procfs at root is mounted (hidepid), from our own mountinfo; null when not a procfs mount point. */
-function procMount(root: string): ProcMount | null {
-  try {
-    return procMountAt(fs.readFileSync('/proc/self/mountinfo', 'latin1'), fs.realpathSync(root));
-  } catch (e) {
-    return null;
-  }
-}
-
-function groupIds(): number[] {
-  const g = typeof process.getgroups === 'function' ? process.getgroups() : [];
-  if (typeof process.getegid === 'function') g.push(process.getegid());
-  return g;
 }
 
 function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: number) => void) {
@@ -208,7 +117,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     for (const line of tableNotes(r.tables)) io.error('portown: ' + line);
     // Say what could not be seen when it may explain a socket shown without a holder.
     const note = unowned > 0 || q.mode === 'pid'
-      ? privilegeNote(r.scan, { euid: io.euid, ptrace: io.ptrace, mount: procMount(q.root), groups: groupIds() })
+      ? privilegeNote(r.scan, { euid: io.euid, ptrace: io.ptrace, mount: procMount(q.root), groups: io.groups })
       : null;
     if (note) io.error('portown: ' + note);
     if (q.mode === 'pid' && !r.pidFound) io.error('portown: no process ' + q.pid + ' under ' + q.root);
@@ -222,63 +131,25 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
   }
 }
 
-/** True when this file was started under the name "netstat" (a symlink or a copy). */
-function startedAsNetstat(argv1: string): boolean {
-  const base = argv1.slice(argv1.lastIndexOf('/') + 1);
-  return base === 'netstat' || base === 'netstat.js';
-}
-
-export function main(): void {
-  const io = makeIo();
-  let exited = false;
-  const exit = (code: number) => {
-    if (exited) return;
-    exited = true;
-    try {
-      io.flush();
-    } catch (e) {
-      if (!(e instanceof PipeClosed)) code = EXIT_USAGE;
-      else code = 0;
-    }
-    process.exit(code);
-  };
-  const fail = (e: unknown) => {
-    if (e instanceof PipeClosed) return exit(0);
-    io.error('portown: unexpected error: ' + String((e as Error) && (e as Error).message || e).split('\n')[0]);
-    exit(EXIT_USAGE);
-  };
-  process.on('uncaughtException', fail);
-  // One thread in libuv's pool, not four: the pool only lists fd directories
-  // and reads tables ahead of the main thread, one request at a time, and on
-  // a two-core board four threads took turns with the main thread instead of
-  // running beside it (measured: README, Benchmarks). libuv reads this when it
-  // first uses the pool, which is after this line; a value the user set stays.
-  if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = '1';
+/** Runs the main command with these arguments (argv after the program). */
+export function runCommand(args: string[], env: { [k: string]: string | undefined }, io: Io, done: Done): void {
+  let o: Options;
   try {
-    const args = process.argv.slice(2);
-    const env = process.env;
-    if (startedAsNetstat(io.argv1)) return runNetstat(args, env, io, exit);
-    if (args[0] === 'netstat') return runNetstat(args.slice(1), env, io, exit);
-    let o: Options;
-    try {
-      o = parseArgs(args, env);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        io.error('portown: ' + e.message);
-        return exit(EXIT_USAGE);
-      }
-      throw e;
-    }
-    if (o.action === 'help') {
-      io.write(HELP);
-      return exit(0);
-    }
-    if (o.action === 'version') {
-      io.write('portown ' + __PORTOWN_VERSION__ + '\n');
-      return exit(0);
-    }
-    runMain(o, io, env.PORTOWN_SCAN, exit);
+    o = parseArgs(args, env);
   } catch (e) {
-    fail(e);
+    if (e instanceof UsageError) {
+      io.error('portown: ' + e.message);
+      return done(EXIT_USAGE);
+    }
+    throw e;
   }
+  if (o.action === 'help') {
+    io.write(HELP);
+    return done(0);
+  }
+  if (o.action === 'version') {
+    io.write('portown ' + __PORTOWN_VERSION__ + '\n');
+    return done(0);
+  }
+  runMain(o, io, env.PORTOWN_SCAN, done);
 }

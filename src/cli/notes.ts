@@ -1,5 +1,6 @@
 // The notes portown prints on stderr when it could not see everything.
 // Pure: they take counts and return lines.
+import { ProcMount } from '../proc/mountinfo';
 import { ScanStats } from '../scan/types';
 import { TableReport } from '../types';
 
@@ -29,46 +30,6 @@ export interface Privilege {
   groups?: number[];
 }
 
-/** The options of a procfs mount that hide processes. */
-export interface ProcMount {
-  /** 0 off, 1 noaccess, 2 invisible, 4 ptraceable (the kernel's numbers). */
-  hidepid: number;
-  /** gid= : members of this group see everything; -1 when unset. */
-  gid: number;
-}
-
-const HIDEPID: { [v: string]: number } = { '0': 0, off: 0, '1': 1, noaccess: 1, '2': 2, invisible: 2, '4': 4, ptraceable: 4 };
-
-/** A mountinfo path field: spaces, tabs, newlines and backslashes come as octal escapes. */
-function unescapeMountPath(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_m, o) => String.fromCharCode(parseInt(o, 8)));
-}
-
-/**
- * The procfs mounted at `mountPoint` (a real path), from /proc/self/mountinfo:
- *   42 27 0:39 / /tmp/p rw,relatime - proc proc rw,hidepid=invisible,gid=4
- * Null when no procfs is mounted exactly there (e.g. --proc at a snapshot).
- * The last matching line wins: it is the mount on top.
- */
-export function procMountAt(mountinfo: string, mountPoint: string): ProcMount | null {
-  let found: ProcMount | null = null;
-  for (const line of mountinfo.split('\n')) {
-    const f = line.split(' ');
-    const dash = f.indexOf('-', 6);
-    if (dash < 0 || f.length < dash + 4 || f[dash + 1] !== 'proc' || unescapeMountPath(f[4]) !== mountPoint) continue;
-    const m: ProcMount = { hidepid: 0, gid: -1 };
-    for (const opt of f[dash + 3].split(',')) {
-      const eq = opt.indexOf('=');
-      const k = eq < 0 ? opt : opt.slice(0, eq);
-      const v = opt.slice(eq + 1);
-      if (k === 'hidepid' && v in HIDEPID) m.hidepid = HIDEPID[v];
-      else if (k === 'gid' && /^[0-9]+$/.test(v)) m.gid = +v;
-    }
-    found = m;
-  }
-  return found;
-}
-
 /** True when the mount hides other users' processes from us altogether. */
 function hidesProcesses(p: Privilege): boolean {
   const m = p.mount;
@@ -76,16 +37,6 @@ function hidesProcesses(p: Privilege): boolean {
   if (m.gid >= 0 && p.groups && p.groups.indexOf(m.gid) >= 0) return false;
   // root sees everything only with CAP_SYS_PTRACE (hidepid checks ptrace access).
   return !(p.euid === 0 && p.ptrace !== false);
-}
-
-/** CapEff from a status file's text: whether bit 19 (CAP_SYS_PTRACE) is set. */
-export function hasPtraceCap(statusText: string): boolean | null {
-  const m = /^CapEff:\s*([0-9a-fA-F]+)/m.exec(statusText);
-  if (!m) return null;
-  const hex = m[1];
-  // bit 19 lives in the 5th hex digit from the right
-  const digit = parseInt(hex.charAt(hex.length - 5) || '0', 16);
-  return (digit & 0x8) !== 0;
 }
 
 /**

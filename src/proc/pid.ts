@@ -151,3 +151,13 @@ export function parseStartTime(b: Buffer): number {
   const v = +rest[22 - 3];
   return rest.length > 19 && v >= 0 ? v : -1;
 }
+
+/** CapEff from a status file's text: whether bit 19 (CAP_SYS_PTRACE) is set. */
+export function hasPtraceCap(statusText: string): boolean | null {
+  const m = /^CapEff:\s*([0-9a-fA-F]+)/m.exec(statusText);
+  if (!m) return null;
+  const hex = m[1];
+  // bit 19 lives in the 5th hex digit from the right
+  const digit = parseInt(hex.charAt(hex.length - 5) || '0', 16);
+  return (digit & 0x8) !== 0;
+}
