@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hexDigit, isBlank, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, bytesEqual, decimal, isPlainDecimal } from '../src/text/bytes';
+import { hexDigit, isBlank, parseHex, parseDec, skipBlanks, fieldEnd, isDigits, decimal, isPlainDecimal } from '../src/text/bytes';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const Bytes = suite('bytes');
@@ -41,8 +41,6 @@ Bytes('skipBlanks and fieldEnd treat space, tab and CR as separators', () => {
   assert.equal([isBlank(0x20), isBlank(0x09), isBlank(0x0d), isBlank(0x0a), isBlank(0x120), isBlank(32.5)], [true, true, true, false, false, false]);
   assert.ok(isDigits(b('0123'), 0, 4));
   assert.not.ok(isDigits(b(''), 0, 0));
-  assert.ok(bytesEqual(b('xsocket'), 1, 7, 'socket'));
-  assert.not.ok(bytesEqual(b('xsocket'), 1, 6, 'socket'));
 });
 
 Bytes('decimal gives what String gives for integers, across the three-digit pieces', () => {

@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { newUnixRow, parseUnixLine, scanUnixTable } from '../src/proc/net_unix';
+import { newUnixRow, parseUnixLine } from '../src/proc/net_unix';
+import { scanUnixTable } from './helpers/tables';
 import { UnixSocket } from '../src/types';
 import { FIXTURES } from './helpers/cli';
 import { escapeBytes } from '../src/text/escape';

@@ -1,8 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { privilegeNote, tableNotes } from '../src/cli/notes';
+import { privilegeNote } from '../src/cli/notes';
 import { newScanStats } from '../src/scan/types';
-import { newTableReport } from '../src/proc/net_inet';
 
 const N = suite('notes');
 
@@ -20,14 +19,6 @@ N('root without CAP_SYS_PTRACE is told so', () => {
   const s = { ...newScanStats(), processes: 5, denied: 1, deniedPids: [1] };
   assert.match(privilegeNote(s, { euid: 0, ptrace: false })!, /lacks CAP_SYS_PTRACE/);
   assert.match(privilegeNote(s, { euid: 0, ptrace: true })!, /even to root/);
-});
-
-N('skipped table lines are reported per file with the first line number', () => {
-  const r = { ...newTableReport('/proc/net/tcp'), malformed: 3, firstMalformedLine: 7, longLines: 1, firstLongLine: 9 };
-  assert.equal(tableNotes([r, newTableReport('/proc/net/udp')]), [
-    '/proc/net/tcp: skipped 3 malformed lines (first at line 7)',
-    '/proc/net/tcp: skipped 1 overlong line (line 9)',
-  ]);
 });
 
 const hidden = { hidepid: 2, gid: -1 };

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { tableNotes } from '../src/cli/notes';
+import { tableNotes } from '../src/proc/table';
 import { BUNDLE, portown } from './helpers/cli';
 import { Rng, seedFromEnv } from './helpers/prng';
 import { BIG_NO_NEWLINE, checkCase, cleanTable, mutate, render, runTableFuzz, scanFile, scratchDir, TABLES } from './helpers/fuzz_tables';

@@ -1,24 +1,7 @@
-// The notes portown prints on stderr when it could not see everything.
-// Pure: they take counts and return lines.
+// The note portown prints on stderr when it could not see every process.
+// Pure: it takes counts and returns a line.
 import { ProcMount } from '../proc/mountinfo';
 import { ScanStats } from '../scan/types';
-import { TableReport } from '../types';
-
-/** Warnings about table lines that were skipped, one line per file. */
-export function tableNotes(reports: TableReport[]): string[] {
-  const out: string[] = [];
-  for (const r of reports) {
-    if (r.malformed > 0) {
-      out.push(r.path + ': skipped ' + r.malformed + ' malformed line' + (r.malformed > 1 ? 's' : '') +
-        ' (' + (r.malformed > 1 ? 'first at ' : '') + 'line ' + r.firstMalformedLine + ')');
-    }
-    if (r.longLines > 0) {
-      out.push(r.path + ': skipped ' + r.longLines + ' overlong line' + (r.longLines > 1 ? 's' : '') +
-        ' (' + (r.longLines > 1 ? 'first at ' : '') + 'line ' + r.firstLongLine + ')');
-    }
-  }
-  return out;
-}
 
 export interface Privilege {
   euid: number;

@@ -10,7 +10,7 @@
 import { fieldEnd, hexDigit, parseDec, parseHex, skipBlanks, ascii } from '../text/bytes';
 import { ByteOrder } from '../text/endian';
 import { decodeAddress, formatIPv4 } from '../text/inet';
-import { countMalformed, newTableReport, readTable } from '../proc/net_inet';
+import { countMalformed, newTableReport, readTable } from '../proc/table';
 import { TableReport } from '../types';
 import { lpad, pad } from './format';
 import { Names } from './names';

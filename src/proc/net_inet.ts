@@ -5,15 +5,17 @@
 //
 // parseIpSocketLine() reads one line's fields from the bytes in place into a
 // reused scratch row (no allocation); toInetSocket() builds the JS object, and
-// is only called for rows a query wants.
+// is only called for rows a query wants. ipTableRows() is the reader's line
+// handler (table.ts streams the file): it parses, counts, filters and drops
+// the rows a chunked read of the kernel's hash showed twice.
 import { COLON, fieldEnd, isHex, parseDec, parseHex, skipBlanks, isDigits, ascii, isBlank, decimal } from '../text/bytes';
 import { ByteOrder } from '../text/endian';
 import { decodeAddress, formatIPv4, formatIPv6 } from '../text/inet';
-import { LineHandler, LineStats, readLines, readLinesAsync } from '../text/linereader';
+import { LineHandler } from '../text/linereader';
+import { RecentKeys } from '../text/recent_keys';
+import { countMalformed } from './table';
 import { datagramStateName, tcpStateName } from '../text/states';
 import { InetFields, InetProto, InetSocket, TableReport } from '../types';
-
-export const INET_PROTOS: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6'];
 
 /** Scratch fields of one row, filled in place. Offsets point into the line's buffer. */
 export interface IpRow {
@@ -204,185 +206,15 @@ export function isHeaderLine(buf: Uint8Array, start: number, end: number): boole
   return i + 2 <= end && buf[i] === 0x73 && buf[i + 1] === 0x6c && (i + 2 === end || isBlank(buf[i + 2]));
 }
 
-export function newTableReport(path: string): TableReport {
-  return { path, missing: false, rows: 0, malformed: 0, firstMalformedLine: 0, longLines: 0, firstLongLine: 0, duplicates: 0 };
-}
-
-/** Counts a malformed line, remembering the first one's number. */
-export function countMalformed(report: TableReport, lineNo: number) {
-  report.malformed++;
-  if (report.firstMalformedLine === 0) report.firstMalformedLine = lineNo;
-}
-
-/**
- * Streams report.path through onLine, then records skipped long lines. A
- * missing file sets report.missing quietly; other errors are thrown.
- */
-export function readTable(report: TableReport, onLine: LineHandler, after?: () => void) {
-  try {
-    tableRead(report, readLines(report.path, onLine), after);
-  } catch (e) {
-    if (!tableMissing(report, e as NodeJS.ErrnoException)) throw e;
-  }
-}
-
-/**
- * readTable on libuv's thread pool (readLinesAsync): the lines are handed
- * over on the main thread as pages come in. done gets the errors readTable
- * would throw.
- */
-export function readTableAsync(report: TableReport, onLine: LineHandler, after: (() => void) | undefined, done: (err: Error | null) => void) {
-  readLinesAsync(report.path, onLine, (err, stats) => {
-    if (err) return done(tableMissing(report, err) ? null : err);
-    tableRead(report, stats as LineStats, after);
-    done(null);
-  });
-}
-
-/** One table of a listing: its report, line handler, what to run after its last line, and text to write before it. */
-export interface TableRead {
-  report: TableReport;
-  onLine: LineHandler;
-  after?: () => void;
-  before?: () => void;
-}
-
-/** A TableRead of <root>/net/<name>, with the line handler `lines` makes for its report. */
-export function tableAt(root: string, name: string,
-  lines: (report: TableReport) => LineHandler | { onLine: LineHandler; after: () => void }): TableRead {
-  const report = newTableReport(root + '/net/' + name);
-  const l = lines(report);
-  return typeof l === 'function' ? { report, onLine: l } : { report, onLine: l.onLine, after: l.after };
-}
-
-/** Reads the tables in order with readTable; a read error is thrown, and stops the reading there. */
-export function readTables(reads: TableRead[]): void {
-  for (const r of reads) {
-    if (r.before) r.before();
-    readTable(r.report, r.onLine, r.after);
-  }
-}
-
-/**
- * readTables on the pool, with readTableAsync (the pipelined query, while the
- * scan runs on the main thread); done gets the read error that stopped it.
- */
-export function readTablesAsync(reads: TableRead[], done: (err: Error | null) => void): void {
-  let k = 0;
-  const next = (err: Error | null) => {
-    if (err || k === reads.length) return done(err);
-    const r = reads[k++];
-    if (r.before) r.before();
-    readTableAsync(r.report, r.onLine, r.after, next);
-  };
-  next(null);
-}
-
-function tableRead(report: TableReport, stats: LineStats, after?: () => void) {
-  if (after) after();
-  report.longLines = stats.longLines;
-  report.firstLongLine = stats.firstLongLine;
-}
-
-function tableMissing(report: TableReport, e: NodeJS.ErrnoException): boolean {
-  // read() errors (EISDIR, EIO) carry no path: the message should name the table.
-  if (e && typeof e === 'object' && !e.path) e.path = report.path;
-  if (e.code !== 'ENOENT') return false;
-  report.missing = true;
-  return true;
-}
-
-/**
- * Remembers the last `limit` row keys, to drop rows a chunked read showed
- * twice. A key is two 32-bit halves (see rowKey). Nothing is allocated per
- * row: a ring of the keys and an open-addressing table of ring positions, in
- * typed arrays. (A Set of keys, rehashed as old keys left it, and the key
- * strings of TIME_WAIT rows, alive for the window, were promoted by V8 and
- * grew the heap by 3-4 MB on a 35,000-row listing.)
- */
-export class RecentKeys {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  /** Ring position of each key, or -1: linear probing in a table 2-4 times the ring. */
-  private slots: Int32Array;
-  private mask: number;
-  private count = 0;
-  private next = 0;
-
-  constructor(private limit: number) {
-    const n = Math.max(1, limit);
-    this.hi = new Uint32Array(n);
-    this.lo = new Uint32Array(n);
-    let size = 4;
-    while (size < n * 2) size *= 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-  }
-
-  /** Adds the key (hi, lo); returns false when it is among the last `limit` keys already. */
-  add(hi: number, lo: number): boolean {
-    if (this.limit <= 0) return true;
-    hi >>>= 0;
-    lo >>>= 0;
-    let i = this.home(hi, lo);
-    for (let at = this.slots[i]; at >= 0; at = this.slots[i]) {
-      if (this.hi[at] === hi && this.lo[at] === lo) return false;
-      i = (i + 1) & this.mask;
-    }
-    if (this.count === this.limit) {
-      this.remove(this.next);
-      // The removal may have shifted entries: find the free slot again.
-      i = this.home(hi, lo);
-      while (this.slots[i] >= 0) i = (i + 1) & this.mask;
-    } else {
-      this.count++;
-    }
-    const at = this.next;
-    this.hi[at] = hi;
-    this.lo[at] = lo;
-    this.slots[i] = at;
-    this.next = (at + 1) % this.limit;
-    return true;
-  }
-
-  private home(hi: number, lo: number): number {
-    return (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 7) & this.mask;
-  }
-
-  /** Takes ring position `at` out of the table, shifting back the entries probed past it. */
-  private remove(at: number) {
-    const mask = this.mask;
-    let i = this.home(this.hi[at], this.lo[at]);
-    while (this.slots[i] !== at) i = (i + 1) & mask;
-    // Backward-shift deletion: no tombstones, so lookups stay short.
-    let j = i;
-    for (;;) {
-      j = (j + 1) & mask;
-      const e = this.slots[j];
-      if (e < 0) break;
-      const h = this.home(this.hi[e], this.lo[e]);
-      // e may move into the hole at i unless its home lies cyclically in (i, j].
-      if (i <= j ? h <= i || h > j : h <= i && h > j) {
-        this.slots[i] = e;
-        i = j;
-      }
-    }
-    this.slots[i] = -1;
-  }
-}
-
-let hashA = 0;
-let hashB = 0;
-
-/** Feeds buf[start, end) and a separator to the two hashes of rowKey. */
-function mix(buf: Uint8Array, start: number, end: number) {
-  let a = hashA, b = hashB;
+/** Feeds buf[start, end) and a separator to the two hashes in h: FNV-1a in h[0], a multiply-shift in h[1]. */
+function mix(buf: Uint8Array, start: number, end: number, h: number[]) {
+  let a = h[0], b = h[1];
   for (let i = start; i < end; i++) {
     a = Math.imul(a ^ buf[i], 0x01000193); // FNV-1a
     b = Math.imul(b ^ buf[i], 0x5bd1e995) ^ (b >>> 15);
   }
-  hashA = Math.imul(a ^ 0x20, 0x01000193);
-  hashB = Math.imul(b ^ 0x20, 0x5bd1e995) ^ (b >>> 15);
+  h[0] = Math.imul(a ^ 0x20, 0x01000193);
+  h[1] = Math.imul(b ^ 0x20, 0x5bd1e995) ^ (b >>> 15);
 }
 
 /**
@@ -400,12 +232,12 @@ export function rowKey(buf: Uint8Array, row: IpRow, out: number[]): void {
     return;
   }
   const w = row.words * 8 + 5;
-  hashA = 0x811c9dc5;
-  hashB = 0x5bd1e995;
-  mix(buf, row.inodeStart, row.inodeEnd);
-  mix(buf, row.localStart, row.localStart + w);
-  mix(buf, row.remoteStart, row.remoteStart + w);
-  const a = hashA, b = hashB;
+  out[0] = 0x811c9dc5;
+  out[1] = 0x5bd1e995;
+  mix(buf, row.inodeStart, row.inodeEnd, out);
+  mix(buf, row.localStart, row.localStart + w, out);
+  mix(buf, row.remoteStart, row.remoteStart + w, out);
+  const a = out[0], b = out[1];
   out[0] = 0x80000000 | (a >>> 1);
   out[1] = b >>> 0;
 }
@@ -418,26 +250,7 @@ export function rowKey(buf: Uint8Array, row: IpRow, out: number[]): void {
  */
 export const DEDUP_WINDOW = 4096;
 
-/**
- * Streams <root>/net/<proto>. `want` sees each parsed row in place; `onRow`
- * gets a built socket for each wanted row, once (duplicates dropped).
- * A missing file sets report.missing and returns quietly; other open or read
- * errors are thrown.
- */
-export function scanIpTable(
-  root: string,
-  proto: InetProto,
-  order: ByteOrder,
-  want: (buf: Buffer, row: IpRow) => boolean,
-  onRow: (s: InetSocket) => void,
-  dedupLimit: number = DEDUP_WINDOW,
-): TableReport {
-  const report = newTableReport(root + '/net/' + proto);
-  readTable(report, ipTableLines(report, proto, order, want, onRow, dedupLimit));
-  return report;
-}
-
-/** The line handler of scanIpTable, for readTable or readTableAsync: counts into report. */
+/** The line handler of one IP table, for readTable or readTableAsync: counts into report; onRow gets each wanted row, built, once. */
 export function ipTableLines(
   report: TableReport,
   proto: InetProto,

@@ -7,7 +7,7 @@
 // and '@' for each NUL), so a path may hold spaces or even a newline: a line
 // that is not a row, right after a row with a path, continues that path.
 import { COLON, fieldEnd, isDigits, parseDec, parseHex, skipBlanks, ascii, decimal } from '../text/bytes';
-import { countMalformed, newTableReport, readTable } from './net_inet';
+import { countMalformed } from './table';
 import type { LineHandler } from '../text/linereader';
 import { unixStateName, unixTypeName } from '../text/states';
 import { TableReport, UnixSocket } from '../types';
@@ -92,22 +92,7 @@ export function isUnixHeader(buf: Uint8Array, start: number, end: number): boole
   return end - i >= 4 && buf[i] === 0x4e && buf[i + 1] === 0x75 && buf[i + 2] === 0x6d && (buf[i + 3] === 0x20 || buf[i + 3] === 0x09);
 }
 
-/**
- * Streams <root>/net/unix. `want` sees each parsed row in place; `onRow` gets
- * each wanted socket once its path is complete. Missing file: report.missing.
- */
-export function scanUnixTable(
-  root: string,
-  want: (buf: Buffer, row: UnixRow) => boolean,
-  onRow: (s: UnixSocket) => void,
-): TableReport {
-  const report = newTableReport(root + '/net/unix');
-  const lines = unixTableLines(report, want, onRow);
-  readTable(report, lines.onLine, lines.after);
-  return report;
-}
-
-/** The line handler of scanUnixTable (and what to call after the last line), for readTable or readTableAsync. */
+/** The line handler of /proc/net/unix (and what to call after the last line), for readTable or readTableAsync: onRow gets each wanted socket once its path is complete. */
 export function unixTableLines(
   report: TableReport,
   want: (buf: Buffer, row: UnixRow) => boolean,

@@ -12,7 +12,8 @@
 //    core; then only the holders of the matching rows are named.
 import { ByteOrder } from '../text/endian';
 import { isFsError } from '../proc/errors';
-import { IpRow, ipTableLines, ipTableRows, readTables, readTablesAsync, rowInode, rowRemoteIsAny, TableRead, tableAt } from '../proc/net_inet';
+import { IpRow, ipTableLines, ipTableRows, rowInode, rowRemoteIsAny } from '../proc/net_inet';
+import { readTables, readTablesAsync, TableRead, tableAt } from '../proc/table';
 import { KeptRows } from './kept_rows';
 import { InodeSet } from '../scan/inode_set';
 import { unixRowInode, unixTableLines } from '../proc/net_unix';

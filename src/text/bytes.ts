@@ -95,13 +95,6 @@ export function ascii(buf: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-/** Compares buf[start, end) with an ASCII string. */
-export function bytesEqual(buf: Uint8Array, start: number, end: number, s: string): boolean {
-  if (end - start !== s.length) return false;
-  for (let i = 0; i < s.length; i++) if (buf[start + i] !== s.charCodeAt(i)) return false;
-  return true;
-}
-
 /** "0".."999", and the same zero-padded to three digits, made once. */
 const SMALL: string[] = [];
 const PAD3: string[] = [];

@@ -14,7 +14,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_BUFFER_SIZE } from '../../src/text/linereader';
-import { isHeaderLine, IpRow, newIpRow, parseIpSocketLine, scanIpTable, toInetSocket } from '../../src/proc/net_inet';
+import { isHeaderLine, IpRow, newIpRow, parseIpSocketLine, toInetSocket } from '../../src/proc/net_inet';
+import { scanIpTable, scanUnixTable } from './tables';
 
 /** What makes a row a repeat, spelled out: its inode, or for inode 0 the inode field and both addresses' text. */
 function textKey(b: Buffer, row: IpRow): string | number {
@@ -23,10 +24,10 @@ function textKey(b: Buffer, row: IpRow): string | number {
   return b.toString('latin1', row.inodeStart, row.inodeEnd) + ' ' + b.toString('latin1', row.localStart, row.localStart + w) + ' ' +
     b.toString('latin1', row.remoteStart, row.remoteStart + w);
 }
-import { isUnixHeader, newUnixRow, parseUnixLine, scanUnixTable, toUnixSocket } from '../../src/proc/net_unix';
+import { isUnixHeader, newUnixRow, parseUnixLine, toUnixSocket } from '../../src/proc/net_unix';
 import { skipBlanks } from '../../src/text/bytes';
 import { socketJson } from '../../src/cli/format';
-import { tableNotes } from '../../src/cli/notes';
+import { tableNotes } from '../../src/proc/table';
 import { InetProto, SocketRecord, TableReport } from '../../src/types';
 import { FIXTURES } from './cli';
 import { Rng } from './prng';
@@ -244,7 +245,7 @@ export function checkCase(root: string, m: Mutated, cleanRecords: (string | null
   const keyRow = newIpRow(m.table.endsWith('6') ? 4 : 1);
   m.lines.forEach((l, i) => {
     // tcp/udp: a row whose inode an earlier row already showed is dropped as a
-    // repeat (the first one wins; src/net_ip_socket.ts rowKey, which hashes what textKey spells out), mutated or not.
+    // repeat (the first one wins; src/proc/net_inet.ts rowKey, which hashes what textKey spells out), mutated or not.
     let repeat = false;
     if (m.table !== 'unix' && l.b.length < DEFAULT_BUFFER_SIZE && parseIpSocketLine(l.b, 0, l.b.length, keyRow)) {
       const key = textKey(l.b, keyRow);
