@@ -3,7 +3,8 @@
 // functions over a /proc root.
 import fs = require('fs');
 import { checkProcRoot, errnoText } from '../proc/errors';
-import { Options, parseArgs, UsageError } from './args';
+import { Options, parseArgs } from './args';
+import { UsageError } from '../text/argv';
 import { hostByteOrder } from '../text/endian';
 import { JsonArrayWriter, TableWriter } from './format';
 import { quoteText } from '../text/escape';
