@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseArgs, UsageError } from '../src/cli/args';
+import { parseArgs } from '../src/cli/args';
+import { UsageError } from '../src/text/argv';
 
 const env = {};
 function fails(argv: string[], message: string) {

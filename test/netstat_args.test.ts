@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../src/cli/args';
+import { UsageError } from '../src/text/argv';
 import { parseNetstatArgs, selection } from '../src/netstat/args';
 
 const A = suite('netstat args');

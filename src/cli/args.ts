@@ -3,8 +3,7 @@
 import { ByteOrder, parseByteOrder } from '../text/endian';
 import { ProtoSet } from '../types';
 import { quoteText } from '../text/escape';
-
-export class UsageError extends Error {}
+import { flag, makeParser, OptionSpec, UsageError } from '../text/argv';
 
 export interface Options extends ProtoSet {
   action: 'query' | 'help' | 'version';
@@ -47,12 +46,6 @@ export function parsePid(s: string): number {
   return n;
 }
 
-const VALUE_NAMES: { [k: string]: string } = {
-  '--pid': 'a PID',
-  '--proc': 'a directory',
-  '--byte-order': 'le or be',
-};
-
 export function defaultOptions(): Options {
   return {
     action: 'query', port: 0, portProto: '', remote: false, pid: 0, all: false, listening: false,
@@ -61,94 +54,58 @@ export function defaultOptions(): Options {
   };
 }
 
-const SHORT_FLAGS: { [c: string]: string } = {
-  h: '--help', V: '--version', a: '--all', l: '--listening', j: '--json', t: '--tcp', u: '--udp',
-  w: '--raw', x: '--unix', '4': '--ipv4', '6': '--ipv6', p: '--pid',
-};
+const OPTIONS: OptionSpec<Options>[] = [
+  { long: '--help', short: 'h', set: (o) => { o.action = 'help'; } },
+  { long: '--version', short: 'V', set: (o) => { o.action = 'version'; } },
+  { long: '--all', short: 'a', set: flag('all') },
+  { long: '--listening', short: 'l', set: flag('listening') },
+  { long: '--json', short: 'j', set: flag('json') },
+  { long: '--pids', set: flag('pids') },
+  { long: '--remote', set: flag('remote') },
+  { long: '--threads', set: flag('threads') },
+  { long: '--tcp', short: 't', set: flag('tcp') },
+  { long: '--udp', short: 'u', set: flag('udp') },
+  { long: '--raw', short: 'w', set: flag('raw') },
+  { long: '--unix', short: 'x', set: flag('unix') },
+  { long: '--ipv4', short: '4', set: flag('v4') },
+  { long: '--ipv6', short: '6', set: flag('v6') },
+  { long: '--pid', short: 'p', value: 'a PID', set: (o, v) => { o.pid = parsePid(v); } },
+  { long: '--proc', value: 'a directory', set: setProc },
+  { long: '--byte-order', value: 'le or be', set: setByteOrder },
+];
+
+function setProc(o: Options, dir: string): boolean {
+  if (dir === '') return false;
+  o.proc = dir;
+  return true;
+}
+
+function setByteOrder(o: Options, s: string): boolean {
+  const b = parseByteOrder(s);
+  if (b) o.byteOrder = b;
+  return b !== null;
+}
+
+// "-123" is a PORT the user typed with a dash (so its message is the port's), not a cluster of digits.
+const parse = makeParser<Options>({
+  options: OPTIONS,
+  unknown: (shown) => 'Unknown option ' + shown + '; see portown --help',
+  dashDashEndsOptions: true,
+  dashDigitsArePositional: true,
+});
 
 export function parseArgs(argv: string[], env: { [k: string]: string | undefined }): Options {
   const o = defaultOptions();
-  let procSet = false;
+  // PROC_ROOT stands in for /proc as the default, so a --proc still wins.
+  if (env.PROC_ROOT) o.proc = env.PROC_ROOT;
   let portSeen = '';
-  const positional: string[] = [];
-  const setValue = (name: string, value: string | undefined) => {
-    if (value === undefined) throw new UsageError('Option ' + name + ' expects ' + VALUE_NAMES[name] + ', got nothing');
-    switch (name) {
-      case '--pid':
-        o.pid = parsePid(value);
-        break;
-      case '--proc':
-        if (value === '') throw new UsageError('Option --proc expects a directory, got ""');
-        o.proc = value;
-        procSet = true;
-        break;
-      case '--byte-order': {
-        const b = parseByteOrder(value);
-        if (!b) throw new UsageError('Option --byte-order expects le or be, got ' + quote(value));
-        o.byteOrder = b;
-        break;
-      }
-    }
-  };
-  const setFlag = (name: string): boolean => {
-    switch (name) {
-      case '--help': o.action = 'help'; return true;
-      case '--version': o.action = 'version'; return true;
-      case '--all': o.all = true; return true;
-      case '--listening': o.listening = true; return true;
-      case '--json': o.json = true; return true;
-      case '--pids': o.pids = true; return true;
-      case '--remote': o.remote = true; return true;
-      case '--threads': o.threads = true; return true;
-      case '--tcp': o.tcp = true; return true;
-      case '--udp': o.udp = true; return true;
-      case '--raw': o.raw = true; return true;
-      case '--unix': o.unix = true; return true;
-      case '--ipv4': o.v4 = true; return true;
-      case '--ipv6': o.v6 = true; return true;
-    }
-    return false;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a.length > 2 && a[0] === '-' && a[1] === '-') {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(0, eq) : a;
-      if (name in VALUE_NAMES) {
-        setValue(name, eq > 0 ? a.slice(eq + 1) : argv[++i]);
-        continue;
-      }
-      if (eq < 0 && setFlag(name)) continue;
-      if (eq > 0 && setFlag(name)) throw new UsageError('Option ' + name + ' takes no value, got ' + quote(a));
-      throw new UsageError('Unknown option ' + quote(a) + '; see portown --help');
-    }
-    if (a.length > 1 && a[0] === '-' && (a === '-4' || a === '-6' || !/^-[0-9]+$/.test(a))) {
-      for (let k = 1; k < a.length; k++) {
-        const long = SHORT_FLAGS[a[k]];
-        if (!long) throw new UsageError('Unknown option ' + quote('-' + a[k]) + (a.length > 2 ? ' in ' + quote(a) : '') + '; see portown --help');
-        if (long in VALUE_NAMES) {
-          const rest = a.slice(k + 1);
-          setValue(long, rest !== '' ? rest : argv[++i]);
-          break;
-        }
-        setFlag(long);
-      }
-      continue;
-    }
-    positional.push(a);
-  }
-  for (const p of positional) {
+  for (const p of parse(argv, o)) {
     if (portSeen) throw new UsageError('Expected one PORT, got a second one: ' + quote(p) + ' after ' + quote(portSeen));
     const spec = parsePortSpec(p);
     o.port = spec.port;
     o.portProto = spec.proto;
     portSeen = p;
   }
-  if (!procSet && env.PROC_ROOT) o.proc = env.PROC_ROOT;
   if (o.remote && !o.port) throw new UsageError('Option --remote needs a PORT to match, got none');
   return o;
 }

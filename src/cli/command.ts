@@ -2,7 +2,8 @@
 // sockets to the table, JSON or --pids, then the notes and the exit code.
 // It writes through the Io that main.ts hands it.
 import { checkProcRoot, errnoText } from '../proc/errors';
-import { Options, parseArgs, UsageError } from './args';
+import { Options, parseArgs } from './args';
+import { UsageError } from '../text/argv';
 import { hostByteOrder } from '../text/endian';
 import { JsonArrayWriter, TableWriter } from './format';
 import { quoteText } from '../text/escape';

@@ -4,9 +4,9 @@
 // Accepted: net-tools' short options alone or combined (-ntpa, -tulpn),
 // their long forms, and portown's own --busybox, --proc DIR, --byte-order.
 import { quoteText } from '../text/escape';
-import { UsageError } from '../cli/args';
+import { counter, flag, makeParser, OptionSpec, UsageError } from '../text/argv';
 import { ByteOrder, parseByteOrder } from '../text/endian';
-import { ProtoSet } from '../query/query';
+import { ProtoSet } from '../types';
 
 export type Style = 'net-tools' | 'busybox';
 
@@ -36,15 +36,6 @@ export interface NetstatOptions {
 /** Environment variable a wrapper sets to get BusyBox's output format. */
 export const STYLE_ENV = 'PORTOWN_NETSTAT_STYLE';
 
-const SHORT: { [c: string]: string } = {
-  a: '--all', l: '--listening', n: '--numeric', t: '--tcp', u: '--udp', w: '--raw', x: '--unix',
-  p: '--program', e: '--extend', W: '--wide', T: '--wide', o: '--timers', c: '--continuous',
-  r: '--route', h: '--help', V: '--version', v: '--verbose', '4': '--inet', '6': '--inet6',
-};
-
-// Long forms; net-tools spells -p "--programs", so both are taken.
-const ALIASES: { [k: string]: string } = { '--programs': '--program', '--notrim': '--wide' };
-
 const SUPPORTED = '-a -l -n -t -u -w -x -p -e -W -o -c -r (alone or combined, e.g. -ntpa) or their long forms';
 
 const quote = quoteText;
@@ -58,44 +49,52 @@ export function defaultNetstatOptions(): NetstatOptions {
   };
 }
 
-function setFlag(o: NetstatOptions, name: string): boolean {
-  switch (name) {
-    case '--all': o.all = true; return true;
-    case '--listening': o.listening = true; return true;
-    case '--numeric': o.numeric = true; return true;
-    case '--tcp': o.tcp = true; return true;
-    case '--udp': o.udp = true; return true;
-    case '--raw': o.raw = true; return true;
-    case '--unix': o.unix = true; return true;
-    case '--program': o.program = true; return true;
-    case '--extend': o.extend++; return true;
-    case '--wide': o.wide = true; return true;
-    case '--timers': o.timers = true; return true;
-    case '--continuous': o.continuous = true; return true;
-    case '--route': if (o.action === 'list') o.action = 'route'; return true;
-    case '--help': o.action = 'help'; return true;
-    case '--version': if (o.action !== 'help') o.action = 'version'; return true;
-    case '--verbose': return true; // net-tools: only affects missing-protocol notes
-    case '--inet': o.inet = true; return true;
-    case '--inet6': o.inet6 = true; return true;
-    case '--busybox': o.style = 'busybox'; return true;
-  }
-  return false;
+// Long forms as net-tools spells them; it also takes --programs for -p and --notrim for -W.
+const OPTIONS: OptionSpec<NetstatOptions>[] = [
+  { long: '--all', short: 'a', set: flag('all') },
+  { long: '--listening', short: 'l', set: flag('listening') },
+  { long: '--numeric', short: 'n', set: flag('numeric') },
+  { long: '--tcp', short: 't', set: flag('tcp') },
+  { long: '--udp', short: 'u', set: flag('udp') },
+  { long: '--raw', short: 'w', set: flag('raw') },
+  { long: '--unix', short: 'x', set: flag('unix') },
+  { long: '--program', short: 'p', aliases: ['--programs'], set: flag('program') },
+  { long: '--extend', short: 'e', set: counter('extend') },
+  { long: '--wide', short: 'WT', aliases: ['--notrim'], set: flag('wide') },
+  { long: '--timers', short: 'o', set: flag('timers') },
+  { long: '--continuous', short: 'c', set: flag('continuous') },
+  { long: '--route', short: 'r', set: (o) => { if (o.action === 'list') o.action = 'route'; } },
+  { long: '--help', short: 'h', set: (o) => { o.action = 'help'; } },
+  { long: '--version', short: 'V', set: (o) => { if (o.action !== 'help') o.action = 'version'; } },
+  // net-tools: -v only affects the notes on missing protocols.
+  { long: '--verbose', short: 'v', set: () => undefined },
+  { long: '--inet', short: '4', set: flag('inet') },
+  { long: '--inet6', short: '6', set: flag('inet6') },
+  { long: '--busybox', set: (o) => { o.style = 'busybox'; } },
+  { long: '--proc', value: 'a directory', set: setProc },
+  { long: '--byte-order', value: 'le or be', set: setByteOrder },
+];
+
+function setProc(o: NetstatOptions, dir: string): boolean {
+  if (dir === '') return false;
+  o.proc = dir;
+  return true;
 }
 
-const VALUE_OPTIONS: { [k: string]: string } = { '--proc': 'a directory', '--byte-order': 'le or be' };
-
-function setValue(o: NetstatOptions, name: string, value: string | undefined) {
-  if (value === undefined) throw new UsageError('Option ' + name + ' expects ' + VALUE_OPTIONS[name] + ', got nothing');
-  if (name === '--proc') {
-    if (value === '') throw new UsageError('Option --proc expects a directory, got ""');
-    o.proc = value;
-    return;
-  }
-  const b = parseByteOrder(value);
-  if (!b) throw new UsageError('Option --byte-order expects le or be, got ' + quote(value));
-  o.byteOrder = b;
+function setByteOrder(o: NetstatOptions, s: string): boolean {
+  const b = parseByteOrder(s);
+  if (b) o.byteOrder = b;
+  return b !== null;
 }
+
+// No operands, so "--" ends nothing (it is refused like any operand) and "-1" is an unknown option letter.
+const parse = makeParser<NetstatOptions>({
+  options: OPTIONS,
+  unknown: (shown) => 'unsupported option ' + shown + '; expected ' + SUPPORTED,
+  dashDashEndsOptions: false,
+  dashDigitsArePositional: false,
+  positional: (shown) => 'unexpected argument ' + shown + '; expected options only (' + SUPPORTED + ')',
+});
 
 export function parseNetstatArgs(argv: string[], env: { [k: string]: string | undefined }): NetstatOptions {
   const o = defaultNetstatOptions();
@@ -104,35 +103,9 @@ export function parseNetstatArgs(argv: string[], env: { [k: string]: string | un
     if (style === 'busybox') o.style = 'busybox';
     else if (style !== 'net-tools') throw new UsageError(STYLE_ENV + ' expects busybox or net-tools, got ' + quote(style));
   }
-  let procSet = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.length > 2 && a[0] === '-' && a[1] === '-') {
-      const eq = a.indexOf('=');
-      let name = eq > 0 ? a.slice(0, eq) : a;
-      name = ALIASES[name] || name;
-      if (name in VALUE_OPTIONS) {
-        setValue(o, name, eq > 0 ? a.slice(eq + 1) : argv[++i]);
-        if (name === '--proc') procSet = true;
-        continue;
-      }
-      if (eq > 0 && setFlag(defaultNetstatOptions(), name)) throw new UsageError('Option ' + name + ' takes no value, got ' + quote(a));
-      if (eq < 0 && setFlag(o, name)) continue;
-      throw new UsageError('unsupported option ' + quote(a) + '; expected ' + SUPPORTED);
-    }
-    if (a.length > 1 && a[0] === '-' && a !== '--') {
-      for (let k = 1; k < a.length; k++) {
-        const long = SHORT[a[k]];
-        if (!long) {
-          throw new UsageError('unsupported option ' + quote('-' + a[k]) + (a.length > 2 ? ' in ' + quote(a) : '') + '; expected ' + SUPPORTED);
-        }
-        setFlag(o, long);
-      }
-      continue;
-    }
-    throw new UsageError('unexpected argument ' + quote(a) + '; expected options only (' + SUPPORTED + ')');
-  }
-  if (!procSet && env.PROC_ROOT) o.proc = env.PROC_ROOT;
+  // PROC_ROOT stands in for /proc as the default, so a --proc still wins.
+  if (env.PROC_ROOT) o.proc = env.PROC_ROOT;
+  parse(argv, o);
   if (o.style === 'busybox' && o.timers) {
     throw new UsageError('option -o (--timers) is not in BusyBox\'s netstat; drop it or leave BusyBox style');
   }

@@ -3,7 +3,7 @@
 // (or BusyBox's format with --busybox), from /proc alone.
 import { checkProcRoot, errnoText, isFsError } from '../proc/errors';
 import { quoteText } from '../text/escape';
-import { UsageError } from '../cli/args';
+import { UsageError } from '../text/argv';
 import { hostByteOrder } from '../text/endian';
 import { inetFieldsOf, IpRow, ipTableRows, rowRemoteIsAny } from '../proc/net_inet';
 import { readTables, tableAt, TableRead, tableNotes } from '../proc/table';

@@ -3,7 +3,8 @@
 // checks every run must pass. Used by test/args_fuzz.test.ts and scripts/dev/fuzz.js.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs, UsageError } from '../../src/cli/args';
+import { parseArgs } from '../../src/cli/args';
+import { UsageError } from '../../src/text/argv';
 import { parseNetstatArgs } from '../../src/netstat/args';
 import { FIXTURES, portown, Run } from './cli';
 import { Rng } from './prng';
