@@ -8,8 +8,8 @@ export interface ProtoSet {
   udp: boolean;
   raw: boolean;
   unix: boolean;
-  v4: boolean;
-  v6: boolean;
+  ipv4: boolean;
+  ipv6: boolean;
 }
 
 export type InetProto = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'raw' | 'raw6';

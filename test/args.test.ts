@@ -51,7 +51,7 @@ A('unknown options and missing values get one clear line', () => {
 
 A('short flags combine, and -p takes its value attached or next', () => {
   const o = parseArgs(['-atj4'], env);
-  assert.equal([o.all, o.tcp, o.json, o.v4], [true, true, true, true]);
+  assert.equal([o.all, o.tcp, o.json, o.ipv4], [true, true, true, true]);
   assert.is(parseArgs(['-p1962'], env).pid, 1962);
   assert.is(parseArgs(['-jp', '1962'], env).pid, 1962);
   assert.is(parseArgs(['--pid=7'], env).pid, 7);

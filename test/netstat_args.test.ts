@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../src/text/argv';
-import { parseNetstatArgs, selection } from '../src/netstat/args';
+import { parseNetstatArgs, protoSetOf } from '../src/netstat/args';
 
 const A = suite('netstat args');
 
@@ -66,10 +66,10 @@ A('other netstat options are refused, naming the option', () => {
 });
 
 A('selection: no protocol flag means all of them, unix included; -4/-6 alone mean every inet protocol of that family', () => {
-  assert.equal(selection(parseNetstatArgs([], {})), { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true });
-  assert.equal(selection(parseNetstatArgs(['-tx'], {})), { tcp: true, udp: false, raw: false, unix: true, v4: true, v6: true });
-  assert.equal(selection(parseNetstatArgs(['-4'], {})), { tcp: true, udp: true, raw: true, unix: false, v4: true, v6: false });
-  assert.equal(selection(parseNetstatArgs(['-6u'], {})), { tcp: false, udp: true, raw: false, unix: false, v4: false, v6: true });
+  assert.equal(protoSetOf(parseNetstatArgs([], {})), { tcp: true, udp: true, raw: true, unix: true, ipv4: true, ipv6: true });
+  assert.equal(protoSetOf(parseNetstatArgs(['-tx'], {})), { tcp: true, udp: false, raw: false, unix: true, ipv4: true, ipv6: true });
+  assert.equal(protoSetOf(parseNetstatArgs(['-4'], {})), { tcp: true, udp: true, raw: true, unix: false, ipv4: true, ipv6: false });
+  assert.equal(protoSetOf(parseNetstatArgs(['-6u'], {})), { tcp: false, udp: true, raw: false, unix: false, ipv4: false, ipv6: true });
 });
 
 A.run();

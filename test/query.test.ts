@@ -11,7 +11,7 @@ import { trees } from './helpers/proc_tree';
 function q(fixture: string, over: Partial<Query>): Query {
   return {
     root: path.join(FIXTURES, fixture), byteOrder: 'le', mode: 'listening', port: 0, remote: false, pid: 0, threads: false,
-    protos: { tcp: true, udp: true, raw: false, unix: false, v4: true, v6: true },
+    protos: { tcp: true, udp: true, raw: false, unix: false, ipv4: true, ipv6: true },
     ...over,
   };
 }
@@ -36,7 +36,7 @@ function runWith(query: Query, tuning: PoolTuning, pipelined: boolean): Promise<
 const asyncTuning: PoolTuning = DEFAULT_TUNING;
 /** The pool scan with a tight tuning: one directory ahead, one link a slice. */
 const tightTuning: PoolTuning = { ahead: 1, slice: 1 };
-const ALL_PROTOS = { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true };
+const ALL_PROTOS = { tcp: true, udp: true, raw: true, unix: true, ipv4: true, ipv6: true };
 const { tree, removeAll } = trees('portown-query-');
 
 const line = (s: SocketRecord) =>
@@ -78,20 +78,20 @@ Q('a port query sees every state: TIME_WAIT and request sockets have no owner', 
 });
 
 Q('--pid lists every socket one process holds, unix included', () => {
-  const { rows, result } = run(q('udp-raw-unix', { mode: 'pid', pid: 403, protos: { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true } }));
+  const { rows, result } = run(q('udp-raw-unix', { mode: 'pid', pid: 403, protos: { tcp: true, udp: true, raw: true, unix: true, ipv4: true, ipv6: true } }));
   assert.equal(rows.map(line), ['unix /run/app.sock LISTEN 403/app', 'unix - CONNECTED 403/app', 'unix /tmp/my sock LISTEN 403/app', 'unix /tmp/evil\nname LISTEN 403/app']);
   assert.ok(result.pidFound);
   assert.not.ok(run(q('udp-raw-unix', { mode: 'pid', pid: 9999 })).result.pidFound);
 });
 
 Q('--all streams every row of every table in /proc order', () => {
-  const { rows } = run(q('udp-raw-unix', { mode: 'all', protos: { tcp: true, udp: true, raw: true, unix: true, v4: true, v6: true } }));
+  const { rows } = run(q('udp-raw-unix', { mode: 'all', protos: { tcp: true, udp: true, raw: true, unix: true, ipv4: true, ipv6: true } }));
   assert.equal(rows.map((s) => s.proto), ['udp', 'udp', 'udp6', 'raw', 'raw6', 'unix', 'unix', 'unix', 'unix', 'unix', 'unix', 'unix']);
 });
 
 Q('table order is tcp, tcp6, udp, udp6, raw, raw6, narrowed by protocol and family', () => {
-  assert.equal(inetTables({ tcp: true, udp: true, raw: true, unix: false, v4: true, v6: true }), ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6']);
-  assert.equal(inetTables({ tcp: false, udp: true, raw: false, unix: false, v4: false, v6: true }), ['udp6']);
+  assert.equal(inetTables({ tcp: true, udp: true, raw: true, unix: false, ipv4: true, ipv6: true }), ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6']);
+  assert.equal(inetTables({ tcp: false, udp: true, raw: false, unix: false, ipv4: false, ipv6: true }), ['udp6']);
 });
 
 Q('a tree with no net tables is flagged, so the CLI can say it is not a /proc', () => {

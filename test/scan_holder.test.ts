@@ -59,7 +59,7 @@ s.after.each(() => {
 /** portown 22 on the design-doc tree, pipelined with the async scan. */
 function pipelined22(): Promise<{ rows: SocketRecord[]; result: QueryResult }> {
   const q: Query = { root: ROOT, byteOrder: 'le', mode: 'port', port: 22, remote: false, pid: 0, threads: false,
-    protos: { tcp: true, udp: false, raw: false, unix: false, v4: true, v6: true } };
+    protos: { tcp: true, udp: false, raw: false, unix: false, ipv4: true, ipv6: true } };
   const rows: SocketRecord[] = [];
   return new Promise((resolve) => runQuery(q, (r) => rows.push(r), (result) => resolve({ rows, result }), PIPELINED));
 }
@@ -123,7 +123,7 @@ s('a selective scan drops a holder whose fd link changed after its name was read
 s('a holder whose links cannot be re-read counts as vanished when its directory is gone, as reused when it is not', async () => {
   const holder = () => makeTree([{ pid: 60, start: 1, comm: 'web', fds: { 3: 'socket:[900]' } }]);
   const opts = (root: string): ScanOptions => ({ root, wanted: new Set(['900']), threads: false, readers });
-  const links: Query['protos'] = { tcp: true, udp: false, raw: false, unix: false, v4: true, v6: true };
+  const links: Query['protos'] = { tcp: true, udp: false, raw: false, unix: false, ipv4: true, ipv6: true };
   for (const scan of ['sync', 'pool', 'pipelined']) {
     for (const gone of [true, false]) {
       const root = holder();

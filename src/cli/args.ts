@@ -50,7 +50,7 @@ export function defaultOptions(): Options {
   return {
     action: 'query', port: 0, portProto: '', remote: false, pid: 0, all: false, listening: false,
     json: false, pids: false, threads: false, proc: '/proc', byteOrder: null,
-    tcp: false, udp: false, raw: false, unix: false, v4: false, v6: false,
+    tcp: false, udp: false, raw: false, unix: false, ipv4: false, ipv6: false,
   };
 }
 
@@ -67,8 +67,8 @@ const OPTIONS: OptionSpec<Options>[] = [
   { long: '--udp', short: 'u', set: flag('udp') },
   { long: '--raw', short: 'w', set: flag('raw') },
   { long: '--unix', short: 'x', set: flag('unix') },
-  { long: '--ipv4', short: '4', set: flag('v4') },
-  { long: '--ipv6', short: '6', set: flag('v6') },
+  { long: '--ipv4', short: '4', set: flag('ipv4') },
+  { long: '--ipv6', short: '6', set: flag('ipv6') },
   { long: '--pid', short: 'p', value: 'a PID', set: (o, v) => { o.pid = parsePid(v); } },
   { long: '--proc', value: 'a directory', set: setProc },
   { long: '--byte-order', value: 'le or be', set: setByteOrder },

@@ -24,7 +24,7 @@ export const EXIT_USAGE = 2;
 
 /** Protocols a query reads: explicit flags, else the mode's defaults. */
 export function protoSet(o: Options, mode: Mode): ProtoSet {
-  const p: ProtoSet = { tcp: o.tcp, udp: o.udp, raw: o.raw, unix: o.unix, v4: o.v4, v6: o.v6 };
+  const p: ProtoSet = { tcp: o.tcp, udp: o.udp, raw: o.raw, unix: o.unix, ipv4: o.ipv4, ipv6: o.ipv6 };
   if (o.portProto) {
     p.tcp = o.portProto === 'tcp';
     p.udp = o.portProto === 'udp';
@@ -33,11 +33,11 @@ export function protoSet(o: Options, mode: Mode): ProtoSet {
     p.tcp = p.udp = true;
     if (mode === 'all' || mode === 'pid') {
       p.raw = true;
-      p.unix = !o.v4 && !o.v6;
+      p.unix = !o.ipv4 && !o.ipv6;
     }
   }
   if (mode === 'port') p.unix = false; // unix sockets have no port
-  if (!p.v4 && !p.v6) p.v4 = p.v6 = true;
+  if (!p.ipv4 && !p.ipv6) p.ipv4 = p.ipv6 = true;
   return p;
 }
 

@@ -21,8 +21,8 @@ export interface NetstatOptions {
   raw: boolean;
   unix: boolean;
   /** -4 / -6: only this family (both false: both families). */
-  inet: boolean;
-  inet6: boolean;
+  ipv4: boolean;
+  ipv6: boolean;
   program: boolean;
   /** How many times -e was given (-ee is route's third format). */
   extend: number;
@@ -43,7 +43,7 @@ const quote = quoteText;
 export function defaultNetstatOptions(): NetstatOptions {
   return {
     action: 'list', style: 'net-tools', all: false, listening: false, numeric: false,
-    tcp: false, udp: false, raw: false, unix: false, inet: false, inet6: false,
+    tcp: false, udp: false, raw: false, unix: false, ipv4: false, ipv6: false,
     program: false, extend: 0, wide: false, timers: false, continuous: false,
     proc: '/proc', byteOrder: null,
   };
@@ -68,8 +68,8 @@ const OPTIONS: OptionSpec<NetstatOptions>[] = [
   { long: '--version', short: 'V', set: (o) => { if (o.action !== 'help') o.action = 'version'; } },
   // net-tools: -v only affects the notes on missing protocols.
   { long: '--verbose', short: 'v', set: () => undefined },
-  { long: '--inet', short: '4', set: flag('inet') },
-  { long: '--inet6', short: '6', set: flag('inet6') },
+  { long: '--inet', short: '4', set: flag('ipv4') },
+  { long: '--inet6', short: '6', set: flag('ipv6') },
   { long: '--busybox', set: (o) => { o.style = 'busybox'; } },
   { long: '--proc', value: 'a directory', set: setProc },
   { long: '--byte-order', value: 'le or be', set: setByteOrder },
@@ -113,12 +113,12 @@ export function parseNetstatArgs(argv: string[], env: { [k: string]: string | un
 }
 
 /** The tables a listing reads, after net-tools' defaults (no protocol flag: all of them). */
-export function selection(o: NetstatOptions): ProtoSet {
+export function protoSetOf(o: NetstatOptions): ProtoSet {
   const any = o.tcp || o.udp || o.raw || o.unix;
-  const family = o.inet || o.inet6;
+  const family = o.ipv4 || o.ipv6;
   if (!any) {
     // net-tools: -4/-6 alone means every inet protocol and no unix sockets.
-    return { tcp: true, udp: true, raw: true, unix: !family, v4: !family || o.inet, v6: !family || o.inet6 };
+    return { tcp: true, udp: true, raw: true, unix: !family, ipv4: !family || o.ipv4, ipv6: !family || o.ipv6 };
   }
-  return { tcp: o.tcp, udp: o.udp, raw: o.raw, unix: o.unix, v4: !family || o.inet, v6: !family || o.inet6 };
+  return { tcp: o.tcp, udp: o.udp, raw: o.raw, unix: o.unix, ipv4: !family || o.ipv4, ipv6: !family || o.ipv6 };
 }

@@ -14,7 +14,7 @@ import { planScan, runScan } from '../query/plan';
 import { UNIX_FLAG_ACCEPTCON } from '../text/states';
 import { Done, InetProto, Io, TableReport } from '../types';
 import { userName } from '../text/users';
-import { NetstatOptions, parseNetstatArgs, selection } from './args';
+import { NetstatOptions, parseNetstatArgs, protoSetOf } from './args';
 import { Context, inetHeader, inetLine, unixHeader, unixLine } from './format';
 import { NETSTAT_HELP } from './help';
 import { Names } from './names';
@@ -82,7 +82,7 @@ function unixWant(c: Context): (b: Buffer, row: UnixRow) => boolean {
 /** One listing of the sockets, with the owners of -p (null without); returns the tables it read, or the error that ended it. */
 function listSockets(r: Run, owners: OwnerMap | null): TableReport[] | ReadError {
   const { o, root, io } = r;
-  const sel = selection(o);
+  const sel = protoSetOf(o);
   const busybox = o.style === 'busybox';
   if (owners) for (const line of privilegeWarning(owners, io.euid, busybox)) io.error(line);
   const programs = new ProgramNames(busybox);

@@ -257,9 +257,8 @@ export function ipTableLines(
   order: ByteOrder,
   want: (buf: Buffer, row: IpRow) => boolean,
   onRow: (s: InetSocket) => void,
-  dedupLimit: number = DEDUP_WINDOW,
 ): LineHandler {
-  return ipTableRows(report, proto, want, (buf, row) => onRow(toInetSocket(buf, row, proto, order)), dedupLimit);
+  return ipTableRows(report, proto, want, (buf, row) => onRow(toInetSocket(buf, row, proto, order)));
 }
 
 /**
@@ -271,7 +270,6 @@ export function ipTableRows(
   proto: InetProto,
   want: (buf: Buffer, row: IpRow) => boolean,
   onRow: (buf: Buffer, row: IpRow) => void,
-  dedupLimit: number = DEDUP_WINDOW,
 ): LineHandler {
   const row = newIpRow(proto.endsWith('6') ? 4 : 1);
   // Made at the first wanted row: 64 KiB of typed arrays that a table with none does not need.
@@ -286,7 +284,7 @@ export function ipTableRows(
     report.rows++;
     if (!want(buf, row)) return;
     rowKey(buf, row, key);
-    if (recent === null) recent = new RecentKeys(dedupLimit);
+    if (recent === null) recent = new RecentKeys(DEDUP_WINDOW);
     if (!recent.add(key[0], key[1])) {
       report.duplicates++;
       return;

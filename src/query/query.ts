@@ -65,8 +65,8 @@ export function inetTables(p: ProtoSet): InetProto[] {
   const out: InetProto[] = [];
   const add = (name: 'tcp' | 'udp' | 'raw') => {
     if (!p[name]) return;
-    if (p.v4) out.push(name);
-    if (p.v6) out.push((name + '6') as InetProto);
+    if (p.ipv4) out.push(name);
+    if (p.ipv6) out.push((name + '6') as InetProto);
   };
   add('tcp');
   add('udp');
@@ -101,69 +101,86 @@ function attach(s: SocketRecord, owners: OwnerMap) {
   if (list) s.owners = list;
 }
 
+/** One query being run: what it asks, how it scans, and where its answer goes. */
+interface Run {
+  q: Query;
+  plan: ScanPlan;
+  result: QueryResult;
+  /** Hands one socket to the sink. */
+  emit: (s: SocketRecord) => void;
+  /** Calls done with the result, once. */
+  finish: () => void;
+}
+
 /**
  * Runs a query, handing each socket (with its owners) to sink in table order,
- * then calls done. Table read errors other than a missing file are thrown
- * (synchronously, or from inside the scanner's callback).
+ * then calls done. A table that cannot be read (not a missing one) goes into
+ * result.error; a selective query on the main thread throws it instead.
  */
 export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, plan: ScanPlan = SYNC_PLAN): void {
   const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true };
-  const tables = inetTables(q.protos);
-  const emit = (s: SocketRecord) => {
-    result.sockets++;
-    sink(s);
+  const run: Run = {
+    q, plan, result,
+    emit(s) {
+      result.sockets++;
+      sink(s);
+    },
+    finish() {
+      result.noTables = result.tables.length > 0 && result.tables.every((t) => t.missing);
+      done(result);
+    },
   };
-  const finish = () => {
-    result.noTables = result.tables.length > 0 && result.tables.every((t) => t.missing);
-    done(result);
-  };
-  const scanOpts = (wanted: InodeSet | null, onlyPid?: number): ScanOptions =>
-    ({ root: q.root, wanted, threads: q.threads, onlyPid });
-
-  if (q.mode === 'all' || q.mode === 'pid') {
-    // Owners first; then stream the tables.
-    runScan(plan, q.mode === 'pid' ? scanOpts(null, q.pid) : scanOpts(null), (owners) => {
-      result.scan = owners.stats;
-      if (q.mode === 'pid' && owners.stats.processes === 0) result.pidFound = false;
-      const held = q.mode === 'pid' ? owners.byInode : null;
-      const onRow = (s: SocketRecord) => { attach(s, owners); emit(s); };
-      const reads = tables.map((proto) => tableAt(q.root, proto, (report) => ipTableLines(report, proto, q.byteOrder,
-        held ? (b, row) => row.inode !== 0 && held.has(rowInode(b, row)) : () => true, onRow)));
-      if (q.protos.unix) {
-        reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report,
-          held ? (b, row) => row.inode !== 0 && held.has(unixRowInode(b, row)) : () => true, onRow)));
-      }
-      for (const r of reads) result.tables.push(r.report);
-      try {
-        readTables(reads);
-      } catch (e) {
-        // A table's read error: into the result, since the scan may have called back
-        // from the pool, with nobody up there to catch it. Anything else goes on up.
-        if (!isFsError(e)) throw e;
-        result.error = e as NodeJS.ErrnoException;
-      }
-      finish();
-    });
-    return;
-  }
-  // Selective: matching rows first (kept as bytes), then the fds of just their inodes.
-  const sel = selection(q);
+  if (q.mode === 'all' || q.mode === 'pid') return runOwnersFirst(run);
+  const sel = selectiveRead(q);
   for (const r of sel.reads) result.tables.push(r.report);
-  if (plan.pipelined) return runPipelined(q, sel, result, emit, finish, plan);
+  if (plan.pipelined) runPipelined(run, sel);
+  else runSelective(run, sel);
+}
+
+/** Owners first (--all, --pid, where every socket link or the pid's matters); then the tables are streamed through. */
+function runOwnersFirst(run: Run): void {
+  const { q, result } = run;
+  const opts: ScanOptions = { root: q.root, wanted: null, threads: q.threads, onlyPid: q.mode === 'pid' ? q.pid : undefined };
+  runScan(run.plan, opts, (owners) => {
+    result.scan = owners.stats;
+    if (q.mode === 'pid' && owners.stats.processes === 0) result.pidFound = false;
+    const held = q.mode === 'pid' ? owners.byInode : null;
+    const onRow = (s: SocketRecord) => { attach(s, owners); run.emit(s); };
+    const reads = inetTables(q.protos).map((proto) => tableAt(q.root, proto, (report) => ipTableLines(report, proto, q.byteOrder,
+      held ? (b, row) => row.inode !== 0 && held.has(rowInode(b, row)) : () => true, onRow)));
+    if (q.protos.unix) {
+      reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report,
+        held ? (b, row) => row.inode !== 0 && held.has(unixRowInode(b, row)) : () => true, onRow)));
+    }
+    for (const r of reads) result.tables.push(r.report);
+    try {
+      readTables(reads);
+    } catch (e) {
+      // A table's read error: into the result, since the scan may have called back
+      // from the pool, with nobody up there to catch it. Anything else goes on up.
+      if (!isFsError(e)) throw e;
+      result.error = e as NodeJS.ErrnoException;
+    }
+    run.finish();
+  });
+}
+
+/** Selective (a port, the listening sockets): matching rows first (kept as bytes), then the fds of just their inodes. */
+function runSelective(run: Run, sel: SelectiveRead): void {
   readTables(sel.reads);
   if (sel.wanted.size === 0) {
-    handOut(q, sel, null, emit);
-    return finish();
+    handOut(run, sel, null);
+    return run.finish();
   }
-  runScan(plan, scanOpts(sel.wanted), (owners) => {
-    result.scan = owners.stats;
-    handOut(q, sel, owners, emit);
-    finish();
+  runScan(run.plan, { root: run.q.root, wanted: sel.wanted, threads: run.q.threads }, (owners) => {
+    run.result.scan = owners.stats;
+    handOut(run, sel, owners);
+    run.finish();
   });
 }
 
 /** The rows a selective query keeps while its holders are found, and the tables it reads them from. */
-interface Selection {
+interface SelectiveRead {
   reads: TableRead[];
   /** Matching rows of the IP tables, as bytes (kept_rows.ts). */
   kept: KeptRows;
@@ -173,8 +190,8 @@ interface Selection {
   wanted: InodeSet;
 }
 
-function selection(q: Query): Selection {
-  const sel: Selection = { reads: [], kept: new KeptRows(), unix: [], wanted: new InodeSet() };
+function selectiveRead(q: Query): SelectiveRead {
+  const sel: SelectiveRead = { reads: [], kept: new KeptRows(), unix: [], wanted: new InodeSet() };
   for (const proto of inetTables(q.protos)) {
     sel.reads.push(tableAt(q.root, proto, (report) => ipTableRows(report, proto, inetFilter(q, proto), (b, row) => {
       sel.kept.add(proto, b, row);
@@ -191,12 +208,12 @@ function selection(q: Query): Selection {
 }
 
 /** Hands out the kept rows in table order, with their holders when there was a scan. */
-function handOut(q: Query, sel: Selection, owners: OwnerMap | null, emit: (s: SocketRecord) => void) {
+function handOut(run: Run, sel: SelectiveRead, owners: OwnerMap | null) {
   const one = (s: SocketRecord) => {
     if (owners) attach(s, owners);
-    emit(s);
+    run.emit(s);
   };
-  sel.kept.forEach(q.byteOrder, one);
+  sel.kept.forEach(run.q.byteOrder, one);
   for (let i = 0; i < sel.unix.length; i++) one(sel.unix[i]);
 }
 
@@ -204,22 +221,24 @@ function handOut(q: Query, sel: Selection, owners: OwnerMap | null, emit: (s: So
 const SLICE_WHILE_READING = 24;
 
 /**
- * A selective query with the tables read on the thread pool while the scan
- * (which must honour ScanOptions.links: the async one) reads fd links. Rows
- * come out in the same order, with the same owners, as the plain selective
- * query gives; only the pid-reuse check differs (socket_links.ts).
+ * Selective, pipelined: the tables are read on the thread pool while the
+ * scan keeps every socket link unnamed (ScanOptions.keeper); then only the
+ * holders of the matching rows are named. Rows come out in the same order,
+ * with the same owners, as runSelective gives; only the pid-reuse check
+ * differs (socket_links.ts).
  */
-function runPipelined(q: Query, sel: Selection, result: QueryResult, emit: (s: SocketRecord) => void, finish: () => void, plan: ScanPlan) {
+function runPipelined(run: Run, sel: SelectiveRead) {
+  const { q, plan, result } = run;
   const links = new SocketLinks();
   let reading = true;
   let open = 2;
   const joined = () => {
     if (--open > 0) return;
-    if (result.error) return finish(); // nothing was emitted: rows are handed out only here
+    if (result.error) return run.finish(); // nothing was emitted: rows are handed out only here
     const owners: OwnerMap | null = sel.wanted.size === 0 ? null
       : { byInode: links.owners(sel.wanted, { root: q.root, threads: q.threads, stats: result.scan, readInfo: readProcInfo, readers: plan.readers || REAL_READERS }), stats: result.scan };
-    handOut(q, sel, owners, emit);
-    finish();
+    handOut(run, sel, owners);
+    run.finish();
   };
   readTablesAsync(sel.reads, (err) => {
     if (err) result.error = err as NodeJS.ErrnoException;
