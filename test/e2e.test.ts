@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
 import { Listener, startServer, stopAll } from './helpers/listeners';
 import { portown, portownJson } from './helpers/cli';
+import { command, needs, netTools, ROOT } from './helpers/needs';
 
 const L = suite('e2e live');
 
@@ -152,7 +153,8 @@ L('--all adds established sockets, the client side included', () => {
   assert.equal(client.owners.map((o: any) => o.pid), [H.pid]);
 });
 
-L('the human table names the owner on each row', () => {
+// The servers run as the test's user, and the row must say root.
+needs(L, ROOT)('the human table names the owner on each row', () => {
   const r = portown([String(portOf(G))]);
   const all = r.stdout.trim().split('\n');
   assert.match(all[0], /^Proto +Local Address +Remote Address +State +PID +User +Command$/);
@@ -161,7 +163,7 @@ L('the human table names the owner on each row', () => {
   for (const pid of [G.pid, ...G.children]) assert.ok(lines.some((l) => new RegExp('^tcp +127\\.0\\.0\\.1:' + portOf(G) + ' +0\\.0\\.0\\.0:\\* +LISTEN +' + pid + ' +root +(node|sleep)$').test(l)), 'row for ' + pid);
 });
 
-L('as nobody: its own socket is found, root\'s shows - and one note says why', async () => {
+needs(L, ROOT)('as nobody: its own socket is found, root\'s shows - and one note says why', async () => {
   const nobody = { uid: 65534, gid: 65534 };
   const mine = await startServer([{ tcp: '127.0.0.1' }], nobody);
   try {
@@ -178,12 +180,7 @@ L('as nobody: its own socket is found, root\'s shows - and one note says why', a
   }
 });
 
-function have(cmd: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v ' + cmd], { encoding: 'utf8' }).status === 0;
-}
-
-L('ss agrees on the owners of every test socket', () => {
-  if (!have('ss')) return console.log('  (ss not installed: oracle skipped)');
+needs(L, command('ss', 'iproute2'))('ss agrees on the owners of every test socket', () => {
   const cases: [Listener, number, 'tcp' | 'udp'][] = [[A, 0, 'tcp'], [B, 0, 'tcp'], [C, 0, 'tcp'], [D, 0, 'udp'], [E, 0, 'tcp'], [F, 0, 'udp'], [G, 0, 'tcp']];
   const ss = spawnSync('ss', ['-Htulnp'], { encoding: 'utf8' }).stdout;
   for (const [l, i, proto] of cases) {
@@ -203,8 +200,7 @@ L('ss agrees on the owners of every test socket', () => {
   }
 });
 
-L('net-tools netstat agrees on the first holder of each listener', () => {
-  if (!have('netstat')) return console.log('  (netstat not installed: oracle skipped)');
+needs(L, netTools())('net-tools netstat agrees on the first holder of each listener', () => {
   const ns = spawnSync('netstat', ['-ntulp'], { encoding: 'utf8' }).stdout;
   for (const l of [A, B, C, E, G]) {
     const port = portOf(l);

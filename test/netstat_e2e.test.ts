@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Listener, startServer, stopAll } from './helpers/listeners';
 import { BUNDLE, nodeCommand, portown, Run, RunOptions } from './helpers/cli';
+import { command, needs, netTools, ROOT, runs } from './helpers/needs';
 
 const N = suite('netstat live vs net-tools and BusyBox');
 const NOBODY = { uid: 65534, gid: 65534 };
@@ -18,11 +19,8 @@ const UNIX_PATH = path.join(os.tmpdir(), 'portown-netstat-' + process.pid + '.so
 
 let A: Listener, B: Listener;
 
-function have(cmd: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v ' + cmd], { encoding: 'utf8' }).status === 0;
-}
-const HAVE_NETSTAT = have('netstat') && /net-tools/.test(spawnSync('netstat', ['--version'], { encoding: 'utf8' }).stdout || '');
-const HAVE_BUSYBOX = have('busybox');
+const NETSTAT = netTools();
+const BUSYBOX = command('busybox', 'busybox-static');
 
 function runTool(cmd: string, args: string[], opts: RunOptions = {}): Run {
   const o: SpawnSyncOptions = { maxBuffer: 256 << 20, timeout: 30000, env: { ...process.env, LC_ALL: 'C' } };
@@ -67,16 +65,13 @@ function ours(out: string): string {
  * Runs a tool in a private mount namespace where /etc/nsswitch.conf says
  * "files" only: the real netstat then names hosts, ports and users from
  * /etc/hosts, /etc/services and /etc/passwd alone, as portown does, and
- * never waits on DNS. Null when this machine cannot make one (not root).
+ * never waits on DNS. Whether this machine can make one (root) is probed
+ * once, here, so the tests that need it are registered as skipped if not.
  */
-let nssFile = '';
-function filesOnly(cmd: string, args: string[]): [string, string[]] | null {
-  if (!nssFile) {
-    nssFile = path.join(os.tmpdir(), 'portown-nss-' + process.pid + '.conf');
-    fs.writeFileSync(nssFile, 'passwd: files\ngroup: files\nhosts: files\nnetworks: files\nprotocols: files\nservices: files\n');
-  }
-  const probe = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/nsswitch.conf', nssFile], { encoding: 'utf8' });
-  if (probe.status !== 0) return null;
+const nssFile = path.join(os.tmpdir(), 'portown-nss-' + process.pid + '.conf');
+fs.writeFileSync(nssFile, 'passwd: files\ngroup: files\nhosts: files\nnetworks: files\nprotocols: files\nservices: files\n');
+const MOUNT_NS = runs(['unshare', '-m', 'sh', '-c', 'mount --bind "$0" /etc/nsswitch.conf', nssFile], 'cannot make a mount namespace here (unshare -m, mount --bind)');
+function filesOnly(cmd: string, args: string[]): [string, string[]] {
   return ['unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/nsswitch.conf && exec "$@"', nssFile, cmd, ...args]];
 }
 
@@ -131,11 +126,10 @@ N.before(async () => {
 });
 N.after(() => {
   stopAll();
-  for (const f of [UNIX_PATH, nssFile]) { try { if (f) fs.unlinkSync(f); } catch (e) { /* gone */ } }
+  for (const f of [UNIX_PATH, nssFile]) { try { fs.unlinkSync(f); } catch (e) { /* gone */ } }
 });
 
-N('-ntpa: every row of our sockets, the program column included, is what netstat prints', () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT)('-ntpa: every row of our sockets, the program column included, is what netstat prints', () => {
   // stderr too: as root, no warning, even where some process's fd links are
   // refused while its fd directory opens (net-tools warns only for the latter).
   const p = agree(['-ntpa'], {}, true);
@@ -150,15 +144,13 @@ N('-ntpa: every row of our sockets, the program column included, is what netstat
   assert.ok(shared && shared.endsWith(' ' + A.pid + '/node' + ' '.repeat(20 - (A.pid + '/node').length)), 'the parent, first of three holders: ' + shared);
 });
 
-N('-lntup: only servers, TCP and UDP', () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT)('-lntup: only servers, TCP and UDP', () => {
   const p = agree(['-lntup']);
   assert.is(rows(p.a).filter((l) => l.includes(' ' + A.pid + '/node')).length, 6, p.a);
   assert.ok(p.a.startsWith('Active Internet connections (only servers)\n'));
 });
 
-N('-ntpaW, -ntpae, -xap, long options', () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT)('-ntpaW, -ntpae, -xap, long options', () => {
   agree(['-ntpaW']);
   const e = agree(['-ntpae']);
   assert.ok(e.a.includes(' User       Inode      PID/Program name    \n'), e.a);
@@ -168,27 +160,25 @@ N('-ntpaW, -ntpae, -xap, long options', () => {
   agree(['--tcp', '--udp', '--all', '--numeric', '--program']);
 });
 
-N('without -n: names from /etc/hosts, /etc/services, /etc/passwd, as netstat gives them with DNS off', () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT, MOUNT_NS)('without -n: names from /etc/hosts, /etc/services, /etc/passwd, as netstat gives them with DNS off', () => {
   for (const args of [['-tuap'], ['-tuape'], ['-ltu']]) {
     const oracle = filesOnly('netstat', args);
-    if (!oracle) return console.log('  (cannot make a mount namespace here: skipped)');
     const p = both(args, oracle[0], oracle[1]);
     assert.fixture(p.a, p.b);
     assert.ok(p.a.includes('localhost:' + A.sockets[1].port + ' '), p.a);
     assert.ok(p.a.includes('[::]:' + A.sockets[3].port + ' '), p.a);
   }
-  if (!HAVE_BUSYBOX) return;
+});
+
+needs(N, BUSYBOX, MOUNT_NS)('--busybox without -n: names as busybox netstat gives them with DNS off', () => {
   for (const args of [['-tua'], ['-a']]) {
     const oracle = filesOnly('busybox', ['netstat', ...args]);
-    if (!oracle) return;
     const p = both(['--busybox', ...args], oracle[0], oracle[1]);
     assert.fixture(p.a, p.b);
   }
 });
 
-N('-ntuao: the Timer column', () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT)('-ntuao: the Timer column', () => {
   // A running timer counts down between the two runs (another test's
   // TIME_WAIT socket may share one of our local ports): compare its text
   // with the seconds masked.
@@ -198,8 +188,7 @@ N('-ntuao: the Timer column', () => {
   assert.ok(/ off \(0\.00\/0\/0\)$/m.test(p.a), p.a);
 });
 
-N('-rn, -r, -rne, -rnee: the routing table, whole', () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT)('-rn, -r, -rne, -rnee: the routing table, whole', () => {
   for (const args of [['-rn'], ['-rne'], ['-rnee'], ['--route', '--numeric']]) {
     const mine = portown(['netstat', ...args]);
     const theirs = runTool('netstat', args);
@@ -208,8 +197,7 @@ N('-rn, -r, -rne, -rnee: the routing table, whole', () => {
   }
 });
 
-N('as nobody: the same rows with - for root\'s sockets, and netstat\'s own warning', () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT, ROOT)('as nobody: the same rows with - for root\'s sockets, and netstat\'s own warning', () => {
   const p = agree(['-ntpa'], NOBODY, true);
   const listeners = rows(p.a).filter((l) => A.sockets.slice(0, 4).some((x) => l.includes(':' + x.port + ' ') && l.includes('LISTEN')));
   assert.is(listeners.length, 4, p.a);
@@ -223,8 +211,7 @@ N('as nobody: the same rows with - for root\'s sockets, and netstat\'s own warni
   agree(['-xap'], NOBODY, true);
 });
 
-N('as nobody with a socket of its own: its PID/name, and "Not all processes could be identified"', async () => {
-  if (!HAVE_NETSTAT) return console.log('  (net-tools netstat not installed: skipped)');
+needs(N, NETSTAT, ROOT)('as nobody with a socket of its own: its PID/name, and "Not all processes could be identified"', async () => {
   const mine = await startServer([{ tcp: '127.0.0.1' }], NOBODY);
   const key = keyOf('tcp', false, mine.sockets[0].port!);
   ownKeys.add(key);
@@ -238,8 +225,7 @@ N('as nobody with a socket of its own: its PID/name, and "Not all processes coul
   }
 });
 
-N('--busybox: what Debian\'s busybox netstat prints (it refuses -p)', () => {
-  if (!HAVE_BUSYBOX) return console.log('  (busybox not installed: skipped)');
+needs(N, BUSYBOX)('--busybox: what Debian\'s busybox netstat prints (it refuses -p)', () => {
   for (const args of [['-nta'], ['-nua'], ['-lnu'], ['-ntu'], ['-xa'], ['-nax']]) {
     const p = both(['--busybox', ...args], 'busybox', ['netstat', ...args]);
     assert.fixture(p.a, p.b);

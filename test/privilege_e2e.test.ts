@@ -9,6 +9,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { portownJson } from './helpers/cli';
 import { Listener, startServer, stopAll } from './helpers/listeners';
+import { command, need, Need, needs, ROOT, runs } from './helpers/needs';
 
 const s = suite('privilege e2e');
 
@@ -20,15 +21,34 @@ function nobody(): { uid: number; gid: number } | null {
   return null;
 }
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const who = nobody();
 let rootServer: Listener;
 let nobodyServer: Listener;
 
-function skip(why: string): boolean {
-  console.log('  SKIP (this machine cannot): ' + why);
-  return true;
+// What each case needs, probed now (as root only: without root they are skipped anyway).
+const NOBODY = need(!!who, 'no nobody user in /etc/passwd to switch to');
+
+/** Mounts a hidepid=2 procfs on a scratch directory and takes it down again, as the test does. */
+function probeHidepid(): Need {
+  if (!ROOT.ok) return ROOT;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-hidepid-probe-'));
+  try {
+    const m = runs(['mount', '-t', 'proc', '-o', 'hidepid=2', 'proc', dir], 'mount -t proc -o hidepid=2 failed');
+    if (m.ok) spawnSync('umount', [dir]);
+    return m;
+  } finally {
+    fs.rmdirSync(dir);
+  }
 }
+const HIDEPID = probeHidepid();
+
+const WRAP = ['setpriv', '--inh-caps=-sys_ptrace', '--bounding-set=-sys_ptrace'];
+function probeSetpriv(): Need {
+  if (!ROOT.ok) return ROOT;
+  const cmd = command('setpriv', 'util-linux');
+  return cmd.ok ? runs([...WRAP, 'grep', '^CapEff', '/proc/self/status'], 'setpriv cannot drop CAP_SYS_PTRACE') : cmd;
+}
+const SETPRIV = probeSetpriv();
 
 function ownerPids(port: number, opts: Parameters<typeof portownJson>[1]) {
   const r = portownJson([String(port) + '/tcp'], opts);
@@ -37,15 +57,14 @@ function ownerPids(port: number, opts: Parameters<typeof portownJson>[1]) {
 }
 
 s.before(async () => {
-  if (!isRoot || !who) return;
+  if (!ROOT.ok || !who) return;
   rootServer = await startServer([{ tcp: '127.0.0.1' }]);
   nobodyServer = await startServer([{ tcp: '127.0.0.1' }], who);
 });
 s.after(() => stopAll());
 
-s('as nobody: own socket found, root\'s shows no owner, one note says other users\' fds are closed', () => {
-  if (!isRoot || !who) return void skip('needs root and a nobody user to switch to');
-  const as = { uid: who.uid, gid: who.gid };
+needs(s, ROOT, NOBODY)('as nobody: own socket found, root\'s shows no owner, one note says other users\' fds are closed', () => {
+  const as = { uid: who!.uid, gid: who!.gid };
   const mine = ownerPids(nobodyServer.sockets[0].port!, as);
   assert.equal(mine.pids, [[nobodyServer.pid]]);
   const theirs = ownerPids(rootServer.sockets[0].port!, as);
@@ -55,18 +74,18 @@ s('as nobody: own socket found, root\'s shows no owner, one note says other user
   assert.match(theirs.stderrLines[0], /^portown: Not all processes could be identified: \d+ of \d+ processes \(pid [0-9, .]+\) belong to other users, whose \/proc\/PID\/fd is closed to uid 65534/);
 });
 
-s('as nobody behind hidepid=2: own socket found, others hidden, one note names hidepid', () => {
-  if (!isRoot || !who) return void skip('needs root and a nobody user to switch to');
+needs(s, ROOT, NOBODY, HIDEPID)('as nobody behind hidepid=2: own socket found, others hidden, one note names hidepid', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-hidepid-'));
   const m = spawnSync('mount', ['-t', 'proc', '-o', 'hidepid=2', 'proc', dir], { encoding: 'utf8' });
   if (m.status !== 0) {
     fs.rmdirSync(dir);
-    return void skip('mount -t proc -o hidepid=2 failed: ' + String(m.stderr || m.error).trim());
+    // The probe at load mounted one: this is a failure, not a missing feature.
+    throw new Error('mount -t proc -o hidepid=2 failed (it worked at load): ' + String(m.stderr || m.error).trim());
   }
   try {
-    const as = { uid: who.uid, gid: who.gid };
+    const as = { uid: who!.uid, gid: who!.gid };
     // The mount really hides: nobody sees no root-owned pid directory there.
-    const ls = spawnSync('ls', [dir], { uid: who.uid, gid: who.gid, encoding: 'utf8' });
+    const ls = spawnSync('ls', [dir], { uid: who!.uid, gid: who!.gid, encoding: 'utf8' });
     assert.not.ok(ls.stdout.split('\n').includes(String(rootServer.pid)), 'hidepid=2 did not hide the root server');
     const mine = ownerPids(nobodyServer.sockets[0].port!, { ...as, env: { PROC_ROOT: dir } });
     assert.equal(mine.pids, [[nobodyServer.pid]]);
@@ -80,11 +99,8 @@ s('as nobody behind hidepid=2: own socket found, others hidden, one note names h
   }
 });
 
-s('root without CAP_SYS_PTRACE: a full-capability root process shows no owner, one note names the capability', () => {
-  if (!isRoot) return void skip('needs root');
-  const wrap = ['setpriv', '--inh-caps=-sys_ptrace', '--bounding-set=-sys_ptrace'];
-  const probe = spawnSync(wrap[0], [...wrap.slice(1), 'grep', '^CapEff', '/proc/self/status'], { encoding: 'utf8' });
-  if (probe.status !== 0) return void skip('setpriv cannot drop CAP_SYS_PTRACE: ' + (probe.stderr || probe.error));
+needs(s, ROOT, NOBODY, SETPRIV)('root without CAP_SYS_PTRACE: a full-capability root process shows no owner, one note names the capability', () => {
+  const wrap = WRAP;
   const theirs = ownerPids(rootServer.sockets[0].port!, { wrap });
   assert.equal(theirs.pids, [[]]);
   assert.is(theirs.stderrLines.length, 1, theirs.stderrLines.join('\n'));

@@ -17,9 +17,17 @@
 # CROSS_RETRY=0 turns off the one retry of a failed target (a target that
 # passes on retry shows as "flaky" and does not fail the run);
 # PORTOWN_CROSS_CACHE moves the cache.
+# Skips: a test that cannot run here (no oracle tool, not root; see
+# test/helpers/needs.ts) is counted as skipped, per target and in the total.
+# The probes run in the runner, on the host's Node with the host's PATH, on
+# every target alike (only the CLI under test goes through PORTOWN_NODE), so
+# a target skips exactly what the host run skips. The suites run with CI
+# unset, so a skip is never retried as a failure; then, with CI=true (or
+# CI=1), as in scripts/dev/test.js, a target that skipped a test fails
+# (named, with its count of skips); without CI, skips are listed and counted.
 # Exit status: 0 when every target passed, 1 when any failed (named at the end).
-# Prints a results table and, last, one "cross: N passed, N failed" line that
-# adds up the tests run on every target.
+# Prints a results table and, last, one "cross: N passed, N failed, N skipped"
+# line that adds up the tests run on every target.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,6 +35,7 @@ CACHE=${PORTOWN_CROSS_CACHE:-$ROOT/.cache/cross}
 SUITE=${CROSS_SUITE:-e2e}
 RETRY=${CROSS_RETRY:-1}
 ONLY=${1:-}
+case $(printf %s "${CI:-}" | tr A-Z a-z) in true | 1) STRICT=1 ;; *) STRICT= ;; esac
 HOST_NODE=$(command -v node) || { echo "cross-test: node is not on PATH" >&2; exit 1; }
 BUNDLE=$ROOT/build/portown.js
 
@@ -131,6 +140,7 @@ fetch() {
 # ---- one target ------------------------------------------------------------------
 TOTAL_PASSED=0
 TOTAL_FAILED=0
+TOTAL_SKIPPED=0
 FAILED_TARGETS=
 FLAKY_TARGETS=
 
@@ -158,7 +168,7 @@ run_target() {
   elif [ "$RETRY" = 1 ]; then
     # A live suite on a shared host can trip over other processes' sockets;
     # one retry tells such a flake from a failure, and the table says so.
-    say "$label failed ($p passed, $f failed; $log): retrying once"
+    say "$label failed ($p passed, $f failed, $sk skipped; $log): retrying once"
     cp "$log" "$log.first"
     if suite_once "$cmd" "$scale" "$log"; then
       res=flaky note="failed once, passed on retry; first log: ${log#"$ROOT"/}.first"
@@ -170,24 +180,35 @@ run_target() {
   ms=$(($(now_ms) - t))
   TOTAL_PASSED=$((TOTAL_PASSED + p))
   TOTAL_FAILED=$((TOTAL_FAILED + f))
+  TOTAL_SKIPPED=$((TOTAL_SKIPPED + sk))
   if [ $res = FAIL ]; then
     [ "$f" -gt 0 ] || TOTAL_FAILED=$((TOTAL_FAILED + 1))
     note="see ${log#"$ROOT"/}"
     FAILED_TARGETS="$FAILED_TARGETS, $label"
+  elif [ "$sk" -gt 0 ] && [ -n "$STRICT" ]; then
+    # Counted as skipped above, not again as failed: the target fails by name.
+    res=FAIL note="$sk skipped, which CI=true does not allow; see ${log#"$ROOT"/}"
+    FAILED_TARGETS="$FAILED_TARGETS, $label ($sk skipped)"
   fi
+  [ "$sk" -eq 0 ] || [ -n "$STRICT" ] || note="$sk skipped${note:+; $note}"
   record "$label" "$ver" $res "$ms" "$p/$((p + f))" "$note"
   return 0
 }
 
-# suite_once CMD SCALE LOG: one run of the suites; sets p and f (tests passed,
-# failed); true when every suite passed.
+# suite_once CMD SCALE LOG: one run of the suites (CI unset: skips are judged
+# in run_target); sets p, f and sk (tests passed, failed, skipped) from the
+# runner's closing line; true when every suite passed.
 suite_once() {
-  PORTOWN_NODE="$1" PORTOWN_TIMEOUT_SCALE="$2" "$HOST_NODE" "$ROOT/scripts/dev/test.js" "$SUITE" >"$3" 2>&1
+  env -u CI PORTOWN_NODE="$1" PORTOWN_TIMEOUT_SCALE="$2" "$HOST_NODE" "$ROOT/scripts/dev/test.js" "$SUITE" >"$3" 2>&1
   rc=$?
   sed 's/^/  | /' "$3"
-  counts=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$3" | tail -n 1)
-  p=${counts% *} f=${counts#* }
-  [ -n "$counts" ] || { p=0 f=0; }
+  counts=$(sed -n -e 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed, \([0-9][0-9]*\) skipped$/\1 \2 \3/p' \
+    -e 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2 0/p' "$3" | tail -n 1)
+  if [ -n "$counts" ]; then
+    p=${counts%% *} sk=${counts##* } f=${counts#* } && f=${f%% *}
+  else
+    p=0 f=0 sk=0
+  fi
   [ $rc -eq 0 ] && [ "$f" -eq 0 ] && [ "$p" -gt 0 ]
 }
 
@@ -260,7 +281,12 @@ if wanted busybox && [ -x "$BB/netstat" ]; then
   esac
   if [ $po_rc -eq 2 ] && echo "$po_out" | grep -q 'not built yet'; then
     say "SKIP $label: portown's netstat mode is not on this branch yet ($(echo "$po_out" | head -n 1))"
-    record "$label" "$host_ver" SKIP $(($(now_ms) - t)) "-" "$bb_note; portown netstat mode not built yet"
+    if [ -n "$STRICT" ]; then
+      record "$label" "$host_ver" FAIL $(($(now_ms) - t)) "-" "$bb_note; portown netstat mode not built yet (a skip, which CI=true does not allow)"
+      FAILED_TARGETS="$FAILED_TARGETS, $label (skipped)"
+    else
+      record "$label" "$host_ver" SKIP $(($(now_ms) - t)) "-" "$bb_note; portown netstat mode not built yet"
+    fi
   elif [ $po_rc -eq 0 ] && [ -n "$po_line" ]; then
     record "$label" "$host_ver" pass $(($(now_ms) - t)) "-" "$bb_note; portown: $(echo "$po_line" | awk '{ print $NF }')"
   else
@@ -317,7 +343,7 @@ fi
 [ -z "$FLAKY_TARGETS" ] || say "flaky (failed once, passed on retry): ${FLAKY_TARGETS#, }"
 if [ -n "$FAILED_TARGETS" ]; then
   say "FAILED targets: ${FAILED_TARGETS#, }"
-  echo "cross: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+  echo "cross: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
   exit 1
 fi
-echo "cross: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+echo "cross: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
