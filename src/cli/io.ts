@@ -47,7 +47,7 @@ export function makeIo(): Io {
     size = 0;
     writeBytes(1, out, n);
   };
-  // Read when a note needs it, not at every start (one file and its parse, ~0.5 ms of a small host's query).
+  // Read when a note needs it, not at every start: one file and its parse, a visible share of a small host's query.
   let ptrace: boolean | null | undefined;
   return {
     write(s: string) {

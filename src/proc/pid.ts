@@ -10,8 +10,8 @@ const small = Buffer.allocUnsafe(4096);
  * the bytes are copied into a Buffer of their own; without, they are a view
  * of a scratch buffer, valid until the next readSmall: for files parsed at
  * once (status, stat). A copy of every file read came from Node's shared
- * 8 KiB slabs, and a few long-lived names among the dead status copies kept
- * whole slabs alive: 1-2 MB on a 500-process listing.
+ * slabs, and a few long-lived names among the dead status copies kept whole
+ * slabs alive.
  */
 export function readSmall(path: string, max: number = 4096, keep: boolean = true): Buffer | null {
   let fd: number;

@@ -2,10 +2,9 @@
 //
 // A query for a port or for the listening sockets must read its rows before
 // (or while) it scans the fds, and hand them out after. Kept as socket
-// objects, each row cost ~1.7 KB of heap (the object, its endpoints, two
-// address arrays with an ArrayBuffer each, the strings), and every one of them
-// survived the scan's scavenges, so V8 grew its young generation too: 7,000
-// listening sockets took peak RSS from 59 to 77 MB. Here a row is the bytes of
+// objects (the object, its endpoints, two address arrays with an ArrayBuffer
+// each, the strings), every row survived the scan's scavenges, so V8 grew
+// its young generation too, and peak RSS with it (docs/design.md). Here a row is the bytes of
 // its line from the local address to the end of the inode field, about 100
 // bytes for tcp and 170 for tcp6, in a few large buffers; the socket object is
 // built again from them, one row at a time, when the row is handed out.

@@ -1,9 +1,9 @@
 // The socket inodes a selective query looks for.
 //
 // A query for a busy port may match hundreds of thousands of rows. As a
-// Set of inode strings, 200,000 of them took ~10 MB of heap (the strings and
-// the Set's table, which V8 grows by copying), and Node 10 ran out of a 16 MB
-// heap growing it. Here an inode that is a plain decimal below 2^32, as every
+// Set of inode strings they took a heap that grows with them (the strings and
+// the Set's table, which V8 grows by copying), and Node 10 on a small board's
+// heap ran out growing it (docs/design.md). Here an inode that is a plain decimal below 2^32, as every
 // kernel makes them, is a slot in an open-addressing table of 32-bit numbers:
 // 4-8 bytes each. Any other text is kept as it is, in a Set.
 import { isPlainDecimal } from '../text/bytes';

@@ -8,8 +8,7 @@
 // Links go into chunks of CHUNK. Full chunks are never copied; only the first
 // one starts small (1,024 links, for a small host) and grows by copying up to
 // CHUNK. An index grown by doubling left each outgrown copy allocated until a
-// full GC, which a short run never makes (2 MB of dead arrays at the exit of
-// a 100,000-link listing).
+// full GC, which a short run never makes.
 
 const CHUNK_BITS = 14;
 const CHUNK = 1 << CHUNK_BITS;

@@ -3,8 +3,9 @@
 //
 // A selective query wants a few inodes: a Map of Owner arrays is right.
 // A full listing (--all, netstat -p) keeps every socket link on the host:
-// 100,000 links as a Map of arrays of objects is ~20 MB of live heap, and V8
-// lets garbage grow in proportion to the live heap, so peak RSS follows.
+// as a Map of arrays of objects that is a live heap growing with the host,
+// and V8 lets garbage grow in proportion to the live heap, so peak RSS
+// follows (docs/design.md).
 // OwnerIndex keeps them in typed arrays instead, 20 bytes a link: inode,
 // process and fd per entry, and a sorted Float64Array of (inode * 2^21 + entry).
 // Owner objects are built only for the row being printed.

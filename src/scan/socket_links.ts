@@ -73,8 +73,8 @@ export class SocketLinks implements LinkKeeper {
    */
   owners(wanted: InodeSet | Set<string>, n: LinkNaming): InodeOwners {
     const want = wanted instanceof InodeSet ? wanted : InodeSet.of(wanted);
-    // The matching links, as link numbers sorted by pid: no object per link until its process is named
-    // (7,000 listening sockets made as Match objects up front were ~1 MB surviving every scavenge).
+    // The matching links, as link numbers sorted by pid: no object per link until its process is named,
+    // since Match objects made up front for every listening socket survived every scavenge.
     const hits: number[] = [];
     const links = this.links;
     for (let i = 0; i < links.length; i++) if (want.hasNumber(links.inode(i))) hits.push(i);

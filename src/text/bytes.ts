@@ -8,7 +8,7 @@ export const COLON = 0x3a;
 
 // The per-byte tests are table loads, not calls: on a small host the tables
 // are parsed once, by V8's interpreter, where a call per byte is most of the
-// cost (a 192-row /proc/net/tcp took ~3 ms).
+// cost.
 
 /** Hex digit values by byte, -1 for the rest. */
 const HEX = new Int8Array(256).fill(-1);
@@ -107,9 +107,9 @@ for (let i = 0; i < 1000; i++) {
  * The decimal text of a non-negative integer, as String(n) gives it, but
  * built from three-digit pieces. String(n) goes through V8's number-to-string
  * cache, which keeps each new string alive until a later number takes its
- * slot: with a unique inode or port on every row, each scavenge found ~400 KB
- * of such strings alive, and V8 grew the young generation to its 32 MB cap on
- * a big listing. These pieces die young.
+ * slot: with a unique inode or port on every row, each scavenge found many
+ * such strings alive, and V8 grew the young generation to its cap on a big
+ * listing (docs/design.md). These pieces die young.
  */
 export function decimal(n: number): string {
   if (n < 1000) return n >= 0 && n === Math.floor(n) ? SMALL[n] : String(n);
