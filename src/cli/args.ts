@@ -1,6 +1,7 @@
 // Command-line parsing for the main command. Pure: takes argv and the
 // environment, returns options or throws UsageError with the one line to print.
-import { ByteOrder, parseByteOrder } from '../text/endian';
+import { ByteOrder } from '../text/endian';
+import { treeOptions } from '../text/tree_options';
 import { ProtoSet } from '../types';
 import { quoteText } from '../text/escape';
 import { flag, makeParser, OptionSpec, UsageError } from '../text/argv';
@@ -70,21 +71,8 @@ const OPTIONS: OptionSpec<Options>[] = [
   { long: '--ipv4', short: '4', set: flag('ipv4') },
   { long: '--ipv6', short: '6', set: flag('ipv6') },
   { long: '--pid', short: 'p', value: 'a PID', set: (o, v) => { o.pid = parsePid(v); } },
-  { long: '--proc', value: 'a directory', set: setProc },
-  { long: '--byte-order', value: 'le or be', set: setByteOrder },
+  ...treeOptions<Options>(),
 ];
-
-function setProc(o: Options, dir: string): boolean {
-  if (dir === '') return false;
-  o.proc = dir;
-  return true;
-}
-
-function setByteOrder(o: Options, s: string): boolean {
-  const b = parseByteOrder(s);
-  if (b) o.byteOrder = b;
-  return b !== null;
-}
 
 // "-123" is a PORT the user typed with a dash (so its message is the port's), not a cluster of digits.
 const parse = makeParser<Options>({

@@ -5,7 +5,8 @@
 // their long forms, and portown's own --busybox, --proc DIR, --byte-order.
 import { quoteText } from '../text/escape';
 import { counter, flag, makeParser, OptionSpec, UsageError } from '../text/argv';
-import { ByteOrder, parseByteOrder } from '../text/endian';
+import { ByteOrder } from '../text/endian';
+import { treeOptions } from '../text/tree_options';
 import { ProtoSet } from '../types';
 
 export type Style = 'net-tools' | 'busybox';
@@ -71,21 +72,8 @@ const OPTIONS: OptionSpec<NetstatOptions>[] = [
   { long: '--inet', short: '4', set: flag('ipv4') },
   { long: '--inet6', short: '6', set: flag('ipv6') },
   { long: '--busybox', set: (o) => { o.style = 'busybox'; } },
-  { long: '--proc', value: 'a directory', set: setProc },
-  { long: '--byte-order', value: 'le or be', set: setByteOrder },
+  ...treeOptions<NetstatOptions>(),
 ];
-
-function setProc(o: NetstatOptions, dir: string): boolean {
-  if (dir === '') return false;
-  o.proc = dir;
-  return true;
-}
-
-function setByteOrder(o: NetstatOptions, s: string): boolean {
-  const b = parseByteOrder(s);
-  if (b) o.byteOrder = b;
-  return b !== null;
-}
 
 // No operands, so "--" ends nothing (it is refused like any operand) and "-1" is an unknown option letter.
 const parse = makeParser<NetstatOptions>({
