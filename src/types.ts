@@ -15,7 +15,7 @@ export interface ProtoSet {
 export type InetProto = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'raw' | 'raw6';
 export type Proto = InetProto | 'unix';
 
-export interface Endpoint {
+interface Endpoint {
   /** Text form: dotted quad, or RFC 5952 for IPv6. */
   address: string;
   port: number;

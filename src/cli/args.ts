@@ -24,12 +24,12 @@ export interface Options extends ProtoSet {
   byteOrder: ByteOrder | null;
 }
 
-export const PID_MAX = 4194304; // PID_MAX_LIMIT on 64-bit kernels
+const PID_MAX = 4194304; // PID_MAX_LIMIT on 64-bit kernels
 
 const quote = quoteText;
 
 /** "22", "22/tcp", "22/udp". */
-export function parsePortSpec(s: string): { port: number; proto: 'tcp' | 'udp' | '' } {
+function parsePortSpec(s: string): { port: number; proto: 'tcp' | 'udp' | '' } {
   const m = /^([0-9]+)(?:\/([A-Za-z0-9]*))?$/.exec(s);
   if (!m) throw new UsageError('Expected a port between 1 and 65535 (PORT, PORT/tcp or PORT/udp), got ' + quote(s));
   const port = m[1].length > 6 ? Infinity : +m[1];
@@ -41,13 +41,13 @@ export function parsePortSpec(s: string): { port: number; proto: 'tcp' | 'udp' |
   return { port, proto: proto as 'tcp' | 'udp' | '' };
 }
 
-export function parsePid(s: string): number {
+function parsePid(s: string): number {
   const n = /^[0-9]{1,8}$/.test(s) ? +s : NaN;
   if (!(n >= 1 && n <= PID_MAX)) throw new UsageError('Expected a PID between 1 and ' + PID_MAX + ', got ' + quote(s));
   return n;
 }
 
-export function defaultOptions(): Options {
+function defaultOptions(): Options {
   return {
     action: 'query', port: 0, portProto: '', remote: false, pid: 0, all: false, listening: false,
     json: false, pids: false, threads: false, proc: '/proc', byteOrder: null,

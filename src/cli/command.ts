@@ -23,7 +23,7 @@ const EXIT_NONE = 1;
 export const EXIT_USAGE = 2;
 
 /** Protocols a query reads: explicit flags, else the mode's defaults. */
-export function protoSet(o: Options, mode: Mode): ProtoSet {
+function protoSet(o: Options, mode: Mode): ProtoSet {
   const p: ProtoSet = { tcp: o.tcp, udp: o.udp, raw: o.raw, unix: o.unix, ipv4: o.ipv4, ipv6: o.ipv6 };
   if (o.portProto) {
     p.tcp = o.portProto === 'tcp';
@@ -41,7 +41,7 @@ export function protoSet(o: Options, mode: Mode): ProtoSet {
   return p;
 }
 
-export function buildQuery(o: Options): Query {
+function buildQuery(o: Options): Query {
   const mode: Mode = o.port ? 'port' : o.pid ? 'pid' : o.all ? 'all' : 'listening';
   return {
     root: o.proc.replace(/\/+$/, '') || '/',

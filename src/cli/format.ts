@@ -5,16 +5,16 @@ import { escapeBytes, escapeText } from '../text/escape';
 import { InetSocket, Owner, SocketRecord, UnixSocket } from '../types';
 import { userName } from '../text/users';
 
-export type Write = (s: string) => void;
+type Write = (s: string) => void;
 
 /** "addr:port" as ss prints it: IPv6 in brackets, port 0 as '*'. */
-export function formatEndpoint(family: 4 | 6, address: string, port: number): string {
+function formatEndpoint(family: 4 | 6, address: string, port: number): string {
   return (family === 6 ? '[' + address + ']' : address) + ':' + (port === 0 ? '*' : decimal(port));
 }
 
 const UNIX_NETID: { [t: string]: string } = { STREAM: 'u_str', DGRAM: 'u_dgr', SEQPACKET: 'u_seq' };
 
-export interface TableCell {
+interface TableCell {
   proto: string;
   local: string;
   remote: string;
@@ -49,7 +49,7 @@ export function tableCells(s: SocketRecord, threads: boolean): TableCell[] {
   }));
 }
 
-export interface Widths {
+interface Widths {
   proto: number;
   local: number;
   remote: number;
@@ -60,11 +60,11 @@ export interface Widths {
 }
 
 /** Widths that fit IPv4 rows; longer cells push the line out rather than being cut. */
-export function defaultWidths(): Widths {
+function defaultWidths(): Widths {
   return { proto: 5, local: 21, remote: 21, state: 11, pid: 7, tid: 7, user: 8 };
 }
 
-export function fitWidths(cells: TableCell[]): Widths {
+function fitWidths(cells: TableCell[]): Widths {
   const w = { proto: 5, local: 13, remote: 14, state: 5, pid: 3, tid: 3, user: 4 };
   for (const c of cells) {
     w.proto = Math.max(w.proto, c.proto.length);
@@ -86,13 +86,13 @@ function padLeft(s: string, n: number): string {
   return s.length >= n ? s : ' '.repeat(n - s.length) + s;
 }
 
-export function tableHeader(w: Widths, threads: boolean): string {
+function tableHeader(w: Widths, threads: boolean): string {
   return pad('Proto', w.proto) + ' ' + pad('Local Address', w.local) + ' ' + pad('Remote Address', w.remote) + ' ' +
     pad('State', w.state) + ' ' + padLeft('PID', w.pid) + ' ' + (threads ? padLeft('TID', w.tid) + ' ' : '') +
     pad('User', w.user) + ' Command\n';
 }
 
-export function tableLine(c: TableCell, w: Widths, threads: boolean): string {
+function tableLine(c: TableCell, w: Widths, threads: boolean): string {
   return pad(c.proto, w.proto) + ' ' + pad(c.local, w.local) + ' ' + pad(c.remote, w.remote) + ' ' +
     pad(c.state, w.state) + ' ' + padLeft(c.pid, w.pid) + ' ' + (threads ? padLeft(c.tid, w.tid) + ' ' : '') +
     pad(c.user, w.user) + ' ' + c.command + '\n';

@@ -3,7 +3,7 @@
 import { ProcMount } from '../proc/mountinfo';
 import { ScanStats } from '../scan/types';
 
-export interface Privilege {
+interface Privilege {
   euid: number;
   /** CAP_SYS_PTRACE in the effective set (bit 19 of CapEff), when known. */
   ptrace: boolean | null;

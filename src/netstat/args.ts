@@ -9,7 +9,7 @@ import { ByteOrder } from '../text/endian';
 import { treeOptions } from '../text/tree_options';
 import { ProtoSet } from '../types';
 
-export type Style = 'net-tools' | 'busybox';
+type Style = 'net-tools' | 'busybox';
 
 export interface NetstatOptions {
   action: 'list' | 'route' | 'help' | 'version';
@@ -35,13 +35,13 @@ export interface NetstatOptions {
 }
 
 /** Environment variable a wrapper sets to get BusyBox's output format. */
-export const STYLE_ENV = 'PORTOWN_NETSTAT_STYLE';
+const STYLE_ENV = 'PORTOWN_NETSTAT_STYLE';
 
 const SUPPORTED = '-a -l -n -t -u -w -x -p -e -W -o -c -r (alone or combined, e.g. -ntpa) or their long forms';
 
 const quote = quoteText;
 
-export function defaultNetstatOptions(): NetstatOptions {
+function defaultNetstatOptions(): NetstatOptions {
   return {
     action: 'list', style: 'net-tools', all: false, listening: false, numeric: false,
     tcp: false, udp: false, raw: false, unix: false, ipv4: false, ipv6: false,

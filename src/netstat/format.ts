@@ -66,7 +66,7 @@ export function hostText(b: Uint8Array, c: Context): string {
  * The port part: '*' for 0, else without -n the /etc/services name (for a
  * raw socket, whose "port" is its IP protocol, net-tools names the protocol).
  */
-export function portText(port: number, proto: string, c: Context): string {
+function portText(port: number, proto: string, c: Context): string {
   if (port === 0) return '*';
   if (c.numeric) return decimal(port);
   const name = proto === 'raw' && !c.busybox ? c.names.protocol(port) : c.names.service(port, proto);

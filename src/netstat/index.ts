@@ -25,7 +25,7 @@ const EXIT_OK = 0;
 const EXIT_USAGE = 2;
 
 /** Environment the mode reads: PORTOWN_NETSTAT_STYLE, PROC_ROOT and PORTOWN_SCAN. */
-export type Env = { [k: string]: string | undefined };
+type Env = { [k: string]: string | undefined };
 
 
 /** Thrown inside a listing for a /proc that cannot be read: one line, exit 2. */

@@ -6,9 +6,9 @@
 import fs = require('fs');
 import { formatIPv4, formatIPv6 } from '../text/inet';
 
-export type FileReader = (path: string) => string | null;
+type FileReader = (path: string) => string | null;
 
-export const readText: FileReader = (path) => {
+const readText: FileReader = (path) => {
   try {
     return fs.readFileSync(path, 'latin1');
   } catch (e) {

@@ -10,7 +10,7 @@
 import { dotUnprintable } from '../text/escape';
 import { Owner } from '../types';
 
-export const PROGNAME_MAX = 19;
+const PROGNAME_MAX = 19;
 const CMDLINE_READ = 511;
 
 /** argv[0]'s name from raw cmdline bytes, by each tool's rule. */

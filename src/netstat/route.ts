@@ -32,19 +32,19 @@ export interface Route {
 export const RTF_UP = 0x0001;
 export const RTF_GATEWAY = 0x0002;
 export const RTF_HOST = 0x0004;
-export const RTF_REINSTATE = 0x0008;
-export const RTF_DYNAMIC = 0x0010;
-export const RTF_MODIFIED = 0x0020;
-export const RTF_MTU = 0x0040;
-export const RTF_WINDOW = 0x0080;
-export const RTF_IRTT = 0x0100;
+const RTF_REINSTATE = 0x0008;
+const RTF_DYNAMIC = 0x0010;
+const RTF_MODIFIED = 0x0020;
+const RTF_MTU = 0x0040;
+const RTF_WINDOW = 0x0080;
+const RTF_IRTT = 0x0100;
 export const RTF_REJECT = 0x0200;
 
 const COLUMNS = ['Iface', 'Destination', 'Gateway', 'Flags', 'RefCnt', 'Use', 'Metric', 'Mask', 'MTU', 'Window', 'IRTT'];
 const IFACE = 0, DEST = 1, GW = 2, FLAGS = 3, REFCNT = 4, USE = 5, METRIC = 6, MASK = 7, MTU = 8, WINDOW = 9, IRTT = 10;
 
 /** Column positions of one file (field index of each named column). */
-export type RouteLayout = number[];
+type RouteLayout = number[];
 
 export function defaultLayout(): RouteLayout {
   return COLUMNS.map((_c, i) => i);
@@ -140,7 +140,7 @@ function isZero4(b: Uint8Array): boolean {
   return b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0;
 }
 
-export interface RouteStyle {
+interface RouteStyle {
   busybox: boolean;
   numeric: boolean;
   /** How many -e were given. */

@@ -248,7 +248,7 @@ export function rowKey(buf: Uint8Array, row: IpRow, out: number[]): void {
  * within one bucket of its first showing; a bounded window keeps memory flat
  * on a million-row table.
  */
-export const DEDUP_WINDOW = 4096;
+const DEDUP_WINDOW = 4096;
 
 /** The line handler of one IP table, for readTable or readTableAsync: counts into report; onRow gets each wanted row, built, once. */
 export function ipTableLines(

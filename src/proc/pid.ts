@@ -82,7 +82,7 @@ export function cleanCmdline(b: Buffer): Buffer {
   return out;
 }
 
-export interface Status {
+interface Status {
   /** Name: line, as the kernel escapes it there (fallback for kernels without comm). */
   name: Buffer | null;
   /**

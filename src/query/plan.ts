@@ -46,7 +46,7 @@ export const SYNC_PLAN: ScanPlan = { pool: false, pipelined: false, tuning: DEFA
 /** What the plan needs to know of a query: a selective one (port, listening), a full listing, or one pid. */
 export type ScanShape = 'selective' | 'full' | 'pid';
 
-export interface ScanChoice {
+interface ScanChoice {
   pool: boolean;
   pipelined: boolean;
 }
@@ -65,7 +65,7 @@ export function scanChoice(forced: string, processes: number, selective: boolean
 }
 
 /** PORTOWN_SCAN: "sync", "async" or "pipe", and for the benchmark "async:AHEAD:SLICE" (or pipe:...) with the pool's tuning. */
-export function parseScanEnv(env: string | undefined): { forced: string; tuning: PoolTuning } {
+function parseScanEnv(env: string | undefined): { forced: string; tuning: PoolTuning } {
   const f = (env || '').split(':');
   return { forced: f[0], tuning: f.length === 3 ? { ahead: +f[1], slice: +f[2] } : DEFAULT_TUNING };
 }

@@ -58,7 +58,7 @@ export interface QueryResult {
   error?: NodeJS.ErrnoException;
 }
 
-export type Sink = (s: SocketRecord) => void;
+type Sink = (s: SocketRecord) => void;
 
 /** The tables a query reads, in /proc order: tcp, tcp6, udp, udp6, raw, raw6. */
 export function inetTables(p: ProtoSet): InetProto[] {
@@ -79,7 +79,7 @@ function isTcp(proto: InetProto): boolean {
 }
 
 /** The in-place row test of a query (before any object is built). */
-export function inetFilter(q: Query, proto: InetProto): (buf: Buffer, row: IpRow) => boolean {
+function inetFilter(q: Query, proto: InetProto): (buf: Buffer, row: IpRow) => boolean {
   switch (q.mode) {
     case 'port':
       return q.remote

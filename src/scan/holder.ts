@@ -41,13 +41,13 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
 }
 
 /** netstat -p's ProcInfo (ScanOptions.argv0Only): the cmdline alone; null when the process is gone. */
-export function readProcArgv0(dir: string, pid: number): ProcInfo | null {
+function readProcArgv0(dir: string, pid: number): ProcInfo | null {
   const cmd = readCmdlineArgv0(dir);
   if (!cmd) return null;
   return { pid, name: NO_BYTES, cmdline: cmd.cmdline, argv0Len: cmd.argv0Len, uid: -1 };
 }
 
-export type InfoReader = (dir: string, pid: number) => ProcInfo | null;
+type InfoReader = (dir: string, pid: number) => ProcInfo | null;
 
 /** What naming holders needs: how to read them, where they go, what is counted. */
 export interface Naming {

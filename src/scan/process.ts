@@ -80,7 +80,7 @@ export function listProcesses(root: string): number[] {
 }
 
 /** The default keeper: a socket link to a wanted inode (any, with wanted null) becomes a match of its process. */
-export function matchKeeper(wanted: Inodes | null): LinkKeeper {
+function matchKeeper(wanted: Inodes | null): LinkKeeper {
   return {
     keep(job, tid, name, link) {
       const inode = socketInode(link);

@@ -25,7 +25,7 @@ import { newCollector } from './owner_index';
 import { InodeOwners, LinkKeeper, Match, ProcessJob } from './types';
 
 /** What owners() needs to name holders: Naming without its collector (owners() makes its own), and the root. */
-export type LinkNaming = Omit<Naming, 'out'> & { root: string };
+type LinkNaming = Omit<Naming, 'out'> & { root: string };
 
 export class SocketLinks implements LinkKeeper {
   /** 12 bytes a link (16 with threads), the holder being the pid. */

@@ -15,7 +15,7 @@ export class UsageError extends Error {}
  * option returns false to refuse its value, which the parser reports as
  * "Option --NAME expects WHAT, got VALUE"; it may also throw its own UsageError.
  */
-export type Setter<O> = (o: O, value: string) => boolean | void;
+type Setter<O> = (o: O, value: string) => boolean | void;
 
 export interface OptionSpec<O> {
   /** The spelling messages use: "--name". */
@@ -42,7 +42,7 @@ export interface ParserSpec<O> {
 }
 
 /** Parses argv into `o` and returns the positionals; throws UsageError at the first problem, reading left to right. */
-export type ArgvParser<O> = (argv: readonly string[], o: O) => string[];
+type ArgvParser<O> = (argv: readonly string[], o: O) => string[];
 
 /** The keys of O whose values are of type T. */
 type KeysOf<O, T> = { [K in keyof O]: O[K] extends T ? K : never }[keyof O];

@@ -1,8 +1,8 @@
 // Byte-level helpers for parsing /proc text in place, without making strings.
 // Every parser in src/ works on (buf, start, end) ranges of one line.
 
-export const SPACE = 0x20;
-export const TAB = 0x09;
+const SPACE = 0x20;
+const TAB = 0x09;
 export const CR = 0x0d;
 export const COLON = 0x3a;
 

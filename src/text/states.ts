@@ -6,9 +6,7 @@ const TCP_STATES = [
   'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV',
 ];
 
-export const TCP_ESTABLISHED = 0x01;
-export const TCP_SYN_RECV = 0x03;
-export const TCP_TIME_WAIT = 0x06;
+const TCP_ESTABLISHED = 0x01;
 export const TCP_CLOSE = 0x07;
 export const TCP_LISTEN = 0x0a;
 export const TCP_NEW_SYN_RECV = 0x0c;

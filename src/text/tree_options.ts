@@ -5,7 +5,7 @@ import { OptionSpec } from './argv';
 import { ByteOrder, parseByteOrder } from './endian';
 
 /** What those options set. */
-export interface TreeOptions {
+interface TreeOptions {
   proc: string;
   byteOrder: ByteOrder | null;
 }

@@ -3,7 +3,7 @@ import fs = require('fs');
 
 let names: Map<number, string> | null = null;
 
-export function parsePasswd(text: string): Map<number, string> {
+function parsePasswd(text: string): Map<number, string> {
   const m = new Map<number, string>();
   for (const line of text.split('\n')) {
     const f = line.split(':');
