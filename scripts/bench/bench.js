@@ -352,7 +352,12 @@ function ratios(cmds, med, size) {
   return table(['comparison', 'figure', 'target', ''], rows);
 }
 
-main().catch((e) => {
-  console.error('bench: ' + (e && e.stack ? e.stack : e));
-  process.exitCode = 1;
-});
+// scripts/bench/ab.js reuses the load and the helpers.
+module.exports = { startLoad, stopLoad, drainTimeWait, median, table, fmtMs, fmtMb, which };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error('bench: ' + (e && e.stack ? e.stack : e));
+    process.exitCode = 1;
+  });
+}
