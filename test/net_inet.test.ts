@@ -32,7 +32,7 @@ function scanAsync(root: string, proto: 'tcp' | 'tcp6' | 'udp', order: 'le' | 'b
     readTableAsync(report, ipTableLines(report, proto, order, () => true, (s) => out.push(s)), undefined, (err) => resolve({ out, report, err })));
 }
 
-const T = suite('net_ip_socket');
+const T = suite('net_inet');
 
 T('parses the design document row field by field', () => {
   const { ok, row, buf } = parse(DOC_LINE);

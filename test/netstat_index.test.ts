@@ -51,7 +51,7 @@ function runPool(args: string[], io: Fake, listed: string[] = []): Promise<numbe
   });
 }
 
-I('-p with the thread-pool scan (what cli.ts hands over on a busy host) prints what the sync scan does, once the scan is done', async () => {
+I('-p with the thread-pool scan (what PORTOWN_SCAN=async or a busy host gives) prints what the sync scan does, once the scan is done', async () => {
   const root = path.join(FIXTURES, 'ipv6');
   const sync = fakeIo();
   assert.equal(run(['-ntuxap', '--proc', root], sync), [0]);
@@ -117,7 +117,7 @@ I('-c: lists, flushes, then asks io.later for the next pass in a second; each pa
   assert.is(io.timers.length, 1);
 });
 
-I('-c stops when the reader goes away: the failing flush propagates (cli.ts exits 0 on EPIPE) and nothing more is scheduled', () => {
+I('-c stops when the reader goes away: the failing flush propagates (main.ts exits 0 on EPIPE) and nothing more is scheduled', () => {
   const io = fakeIo(2);
   run(['-c', '-nt', '--proc', BE], io);
   const next = io.timers.shift()!;

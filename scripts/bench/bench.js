@@ -158,7 +158,7 @@ function commands(info, tools, netstatMode) {
   const pidWord = new RegExp('(^|\\s)' + pid + '(\\s|$)');
   const list = [
     { name: 'portown PORT', argv: [node, BUNDLE, String(port)], check: (o) => has(o, ':' + port, pidWord) },
-    // The scans forced, to check the rule in cli.ts that picks one: the sync scan after the
+    // The scans forced, to check the rule in src/query/plan.ts that picks one: the sync scan after the
     // tables; the pool scan after the tables; the pool scan with the tables read beside it.
     { name: 'portown PORT, sync scan', argv: [node, BUNDLE, String(port)], env: { PORTOWN_SCAN: 'sync' }, check: (o) => has(o, ':' + port, pidWord) },
     { name: 'portown PORT, async scan', argv: [node, BUNDLE, String(port)], env: { PORTOWN_SCAN: 'async' }, check: (o) => has(o, ':' + port, pidWord) },

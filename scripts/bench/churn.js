@@ -212,7 +212,7 @@ function main() {
     for (let i = 0; i < runs && Date.now() < deadline; i++) {
       const r = rand();
       const args = r < 0.15 ? ['--all', '--json'] : r < 0.35 ? ['--pid', String(helperPid), '--json'] : r < 0.7 ? ['--json'] : r < 0.85 ? ['--tcp', '--json', '--threads'] : ['--all', '--tcp'];
-      // The runs cycle through the scans: sync, the owner scan on the thread pool (owners_async.ts), and that scan
+      // The runs cycle through the scans: sync, the owner scan on the thread pool (src/scan/pool.ts), and that scan
       // with the tables read on the pool meanwhile (query.ts, pipelined: the listening views here); a host needs
       // 1000 processes to get the last two without PORTOWN_SCAN.
       const scan = SCANS[i % SCANS.length];

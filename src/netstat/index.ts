@@ -196,7 +196,7 @@ export function runNetstat(args: string[], env: Env, io: Io, done: Done): void {
   }
   const r: Run = { o, root, io, names: new Names(), scanEnv: env.PORTOWN_SCAN };
   // -c: once a second until killed, or until the reader goes away (the
-  // write then throws, and cli.ts exits quietly with 0).
+  // write then throws, and main.ts exits quietly with 0).
   const loop = () => pass(r, (code) => {
     if (code !== EXIT_OK || !o.continuous) return done(code);
     io.flush();

@@ -13,7 +13,7 @@
 //
 // A selective query reads this before its tables to tell whether they are
 // big enough for reading them on the thread pool during the fd scan to pay
-// (scan_choice.ts).
+// (query/plan.ts).
 import { isPlainDecimal } from '../text/bytes';
 import { readSmall } from './pid';
 
