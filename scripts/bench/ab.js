@@ -3,7 +3,8 @@
 // within noise"): two builds of the bundle, same inputs.
 //
 //   node scripts/bench/ab.js OLD.js NEW.js [--size small|medium|large] [--rounds N]
-//                            [--outputs-only | --perf-only]
+//                            [--outputs-only | --perf-only] [--only WORD,WORD]
+// (--only keeps the perf commands whose name contains one of the words)
 //
 // 1. Outputs, byte for byte: both bundles run with the same arguments and
 //    environment; stdout, stderr and the exit code must be equal. Inputs: every
@@ -38,7 +39,7 @@ const COMMON_PORTS = [22, 53, 80, 443, 8080];
 const HOST_RETRIES = 3;
 const RUN_TIMEOUT_MS = 120000;
 
-const USAGE = 'usage: node scripts/bench/ab.js OLD.js NEW.js [--size small|medium|large] [--rounds N] [--outputs-only|--perf-only]';
+const USAGE = 'usage: node scripts/bench/ab.js OLD.js NEW.js [--size small|medium|large] [--rounds N] [--outputs-only|--perf-only] [--only WORD,WORD]';
 
 function usage(msg) {
   console.error('ab: ' + msg + '\n' + USAGE);
@@ -46,12 +47,13 @@ function usage(msg) {
 }
 
 function parseArgs(argv) {
-  const o = { old: null, new: null, size: 'small', rounds: 9, outputs: true, perf: true };
+  const o = { old: null, new: null, size: 'small', rounds: 9, outputs: true, perf: true, only: [] };
   const files = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--size') o.size = argv[++i];
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
+    else if (a === '--only') o.only = String(argv[++i] || '').split(',').filter(Boolean);
     else if (a === '--outputs-only') o.perf = false;
     else if (a === '--perf-only') o.outputs = false;
     else if (a === '-h' || a === '--help') {
@@ -575,7 +577,7 @@ async function perf(o) {
     { name: 'portown (listening)', args: [], out: file },
     { name: 'portown netstat -ntpa', args: ['netstat', '-ntpa'], out: '/dev/null' },
     { name: 'portown --all --json', args: ['--all', '--json'], out: '/dev/null' },
-  ];
+  ].filter((c) => o.only.length === 0 || o.only.some((w) => c.name.includes(w)));
   const res = cmds.map(() => [0, 1].map(() => ({ wall: [], cpu: [], rss: [], bad: 0 })));
   const base = { wall: [], cpu: [], rss: [] };
   const t0 = Date.now();

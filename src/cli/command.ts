@@ -12,9 +12,9 @@ import { privilegeNote } from './notes';
 import { tableNotes } from '../proc/table';
 import { procMount } from '../proc/mountinfo';
 import { PipeClosed } from './io';
-import { Mode, ProtoSet, Query, QueryResult, runQuery } from '../query/query';
+import { Mode, Query, QueryResult, runQuery } from '../query/query';
 import { planScan, ScanShape } from '../query/plan';
-import { Done, Io, SocketRecord } from '../types';
+import { Done, Io, ProtoSet, SocketRecord } from '../types';
 import { TCP_CLOSE, TCP_LISTEN } from '../text/states';
 
 

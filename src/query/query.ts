@@ -1,9 +1,10 @@
-// A query joins the tables with the owner scan, in one of two shapes:
+// A query joins the tables with the owner scan, in one of three shapes
+// (runSelective, runOwnersFirst, runPipelined below):
 //
 //  - selective (a port, the listening sockets): stream the tables, keep the
 //    matching rows as bytes (kept_rows.ts), then scan fds for just their
 //    inodes, and build each row's object as it is handed out;
-//  - owners first (--all, --pid, netstat mode): scan fds first, keeping every
+//  - owners first (--all, --pid): scan fds first, keeping every
 //    socket link (or the pid's), then stream the tables and hand each row out
 //    as soon as it is read, so a million-row table never sits in memory;
 //  - selective, pipelined (a busy host, with the thread-pool scan): the scan
@@ -23,8 +24,6 @@ import { newScanStats, OwnerMap, ScanOptions, ScanStats } from '../scan/types';
 import { runScan, ScanPlan, SYNC_PLAN } from './plan';
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from '../text/states';
 import { InetProto, ProtoSet, SocketRecord, TableReport, UnixSocket } from '../types';
-
-export type { ProtoSet };
 
 export type Mode = 'listening' | 'all' | 'port' | 'pid';
 
