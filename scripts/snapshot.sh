@@ -7,8 +7,11 @@
 #     -p PROC  the /proc to read (default /proc)
 #
 # Captured, under proc/ in the tarball: net/{tcp,tcp6,udp,udp6,raw,raw6,unix};
-# for each pid: comm, cmdline, status, stat and fd/ with every fd link copied
-# as a symlink (cp -P: "3 -> socket:[13828]"). Next to proc/, snapshot.txt says
+# for each pid: comm, cmdline, status, stat, ns/net and fd/ with every link
+# copied as a symlink (cp -P: "3 -> socket:[13828]", "net -> net:[4026531840]");
+# self/ns/net, the namespace the snapshot was taken in; and for the first
+# process of every other network namespace, its net/ tables, so that
+# `portown --netns all` answers offline as it did live. Next to proc/, snapshot.txt says
 # when, where and in which byte order it was taken. Read it back with:
 #
 #   mkdir snap && tar -xzf OUT.tar.gz -C snap && portown --all --proc snap/proc
@@ -52,6 +55,18 @@ for t in tcp tcp6 udp udp6 raw raw6 unix; do
   [ -r "$proc/net/$t" ] && cat "$proc/net/$t" > "$tmp/proc/net/$t" 2>/dev/null
 done
 
+# The namespace a /proc/.../ns/net link names ("net:[N]"), from ls -l: no readlink in some BusyBoxes.
+netns_of() {
+  l=$(ls -l "$1/ns/net" 2>/dev/null) || return 1
+  echo "${l##*-> }"
+}
+
+# Copies the link itself; $1 source, $2 destination folder.
+copy_ns() {
+  [ -e "$1/ns/net" ] || [ -L "$1/ns/net" ] || return 0
+  mkdir -p "$2/ns" && cp -P "$1/ns/net" "$2/ns/" 2>/dev/null
+}
+
 # One process or thread folder: its small files, and its fd links as symlinks.
 # $1 source folder, $2 destination folder, $3 files to copy.
 capture() {
@@ -73,11 +88,29 @@ capture() {
   return 0
 }
 
+copy_ns "$proc/self" "$tmp/proc/self"
+# Namespaces whose tables are in the snapshot: ours (net/ above), then one reader each.
+seen=" $(netns_of "$proc/self") "
+
 for d in "$proc"/[0-9]*; do
   pid=${d##*/}
   case $pid in *[!0-9]*) continue ;; esac
   dst=$tmp/proc/$pid
   capture "$d" "$dst" "comm cmdline status stat"
+  copy_ns "$d" "$dst"
+  ns=$(netns_of "$d") || ns=
+  case "$seen" in
+    *" $ns "*) ;;
+    *)
+      if [ -n "$ns" ] && [ -d "$dst" ]; then
+        seen="$seen$ns "
+        mkdir -p "$dst/net"
+        for t in tcp tcp6 udp udp6 raw raw6 unix; do
+          cat "$d/net/$t" > "$dst/net/$t" 2>/dev/null || rm -f "$dst/net/$t"
+        done
+      fi
+      ;;
+  esac
   if [ $threads = 1 ]; then
     for t in "$d"/task/[0-9]*; do
       [ -d "$t" ] || continue

@@ -31,6 +31,8 @@ export interface ProcInfo {
   argv0Len: number;
   /** Effective uid from status, or -1 when unreadable. */
   uid: number;
+  /** The pid inside the process's own pid namespace (status NSpid, last field), or 0 when unknown. */
+  nspid: number;
 }
 
 export interface Owner {
@@ -71,6 +73,8 @@ export interface InetSocket extends InetFields {
   local: Endpoint;
   remote: Endpoint;
   state: string;
+  /** The network namespace of the table it came from (proc/netns.ts), or null when the tree does not say. */
+  netns: string | null;
   owners: Owner[];
 }
 
@@ -86,10 +90,25 @@ export interface UnixSocket {
   inode: string;
   /** Bound path (abstract names start with '@'), raw bytes; null when unbound. */
   path: Buffer | null;
+  /** As InetSocket.netns. */
+  netns: string | null;
   owners: Owner[];
 }
 
-export type SocketRecord = InetSocket | UnixSocket;
+/**
+ * A socket a process holds that no readable table lists: netlink, packet,
+ * or one whose namespace has no process left to read its tables through.
+ * --pid lists it rather than drop it.
+ */
+export interface OtherSocket {
+  kind: 'other';
+  proto: 'socket';
+  inode: string;
+  netns: null;
+  owners: Owner[];
+}
+
+export type SocketRecord = InetSocket | UnixSocket | OtherSocket;
 
 /** Problems met while reading a table: reported once per file, never fatal. */
 export interface TableReport {

@@ -25,7 +25,7 @@ F('--json gives the documented shape, inode as a string', () => {
   const { code, data } = portownJson(['22/tcp', ...at('design-doc')]);
   assert.is(code, 0);
   assert.equal(data[0], {
-    proto: 'tcp', local: { address: '0.0.0.0', port: 22 }, remote: { address: '0.0.0.0', port: 0 }, state: 'LISTEN', uid: 0, inode: '13828',
+    proto: 'tcp', local: { address: '0.0.0.0', port: 22 }, remote: { address: '0.0.0.0', port: 0 }, state: 'LISTEN', uid: 0, inode: '13828', netns: null,
     owners: [{ pid: 1962, name: 'sshd', cmdline: '/usr/sbin/sshd', fd: 3, uid: 0 }],
   });
   assert.is(data.length, 2);
@@ -34,7 +34,7 @@ F('--json gives the documented shape, inode as a string', () => {
 F('a unix socket in JSON has path, type, state, inode, owners', () => {
   const { data } = portownJson(['--pid', '1656', ...at('design-doc')]);
   const u = data.find((s) => s.proto === 'unix');
-  assert.equal(u, { proto: 'unix', path: '/var/run/cups/cups.sock', type: 'STREAM', state: 'LISTEN', inode: '11830', owners: [{ pid: 1656, name: 'cupsd', cmdline: 'cupsd -C /etc/cups/cupsd.conf', fd: 4, uid: 0 }] });
+  assert.equal(u, { proto: 'unix', path: '/var/run/cups/cups.sock', type: 'STREAM', state: 'LISTEN', inode: '11830', netns: null, owners: [{ pid: 1656, name: 'cupsd', cmdline: 'cupsd -C /etc/cups/cupsd.conf', fd: 4, uid: 0 }] });
 });
 
 F('--pids prints each owner once, sorted; forked workers all count', () => {

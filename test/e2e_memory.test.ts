@@ -73,8 +73,8 @@ M('--all --json streams all 200,000 rows with a 16 MB heap', () => {
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.is(lines.length, ROWS + 3, 'one row a line between [ and ]');
-  assert.ok(lines[ROWS / 2 + 1].includes('"inode":"424242","owners":[{"pid":4242'));
-  assert.ok(lines[8].includes('"inode":"1000007","owners":[{"pid":4242,"name":"dropbear","cmdline":"dropbear -F","fd":4'));
+  assert.ok(lines[ROWS / 2 + 1].includes('"inode":"424242","netns":null,"owners":[{"pid":4242'));
+  assert.ok(lines[8].includes('"inode":"1000007","netns":null,"owners":[{"pid":4242,"name":"dropbear","cmdline":"dropbear -F","fd":4'));
 });
 
 M.run();

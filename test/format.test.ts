@@ -4,24 +4,24 @@ import { FIT_ROWS, JsonArrayWriter, TableWriter, socketJson, tableCells } from '
 import { InetSocket, Owner, ProcInfo, UnixSocket } from '../src/types';
 
 const proc = (pid: number, name: string, uid = 0): ProcInfo =>
-  ({ pid, name: Buffer.from(name), cmdline: Buffer.from(name + ' --flag'), argv0Len: name.length, uid });
+  ({ pid, name: Buffer.from(name), cmdline: Buffer.from(name + ' --flag'), argv0Len: name.length, uid, nspid: 0 });
 const owner = (p: ProcInfo, fd = 3, tid = 0, threadName: Buffer | null = null): Owner => ({ proc: p, tid, threadName, fd, fds: [fd] });
 
 function inet(port: number, owners: Owner[], address = '127.0.0.1'): InetSocket {
   return {
     kind: 'inet', proto: 'tcp', family: 4, local: { address, port }, remote: { address: '0.0.0.0', port: 0 },
     localBytes: new Uint8Array(4), remoteBytes: new Uint8Array(4), stateCode: 10, state: 'LISTEN', uid: 0,
-    inode: String(1000 + port), txQueue: 0, rxQueue: 0, timerActive: 0, timerWhen: 0, retransmits: 0, timeout: 0, owners,
+    inode: String(1000 + port), txQueue: 0, rxQueue: 0, timerActive: 0, timerWhen: 0, retransmits: 0, timeout: 0, netns: null, owners,
   };
 }
 
 function unix(path: Buffer | null, owners: Owner[]): UnixSocket {
-  return { kind: 'unix', proto: 'unix', refCount: 2, flags: 0x10000, typeCode: 1, type: 'STREAM', stateCode: 1, state: 'LISTEN', inode: '77', path, owners };
+  return { kind: 'unix', proto: 'unix', refCount: 2, flags: 0x10000, typeCode: 1, type: 'STREAM', stateCode: 1, state: 'LISTEN', inode: '77', path, netns: null, owners };
 }
 
 function lines(fit: number | undefined, sockets: (InetSocket | UnixSocket)[], threads = false): string[] {
   let out = '';
-  const t = new TableWriter((s) => { out += s; }, threads, fit);
+  const t = new TableWriter((s) => { out += s; }, { threads, fit });
   for (const s of sockets) t.add(s);
   t.end();
   return out.split('\n').slice(0, -1);
@@ -66,7 +66,7 @@ Table('past FIT_ROWS rows streams the rest with the widths of the first ones, ho
   const socks: InetSocket[] = [];
   for (let i = 0; i < FIT_ROWS; i++) socks.push(inet(1000 + i, [owner(proc(7, 'a'))]));
   let out = '';
-  const t = new TableWriter((s) => { out += s; }, false);
+  const t = new TableWriter((s) => { out += s; }, { threads: false });
   for (const s of socks) t.add(s);
   // The first FIT_ROWS rows are out before end(): held no longer.
   const first = out.split('\n').slice(0, -1);

@@ -23,7 +23,7 @@ function keepAndBuild(kept: KeptRows, proto: InetProto, line: string, order: Byt
   const start = 12;
   const row = newIpRow(proto.endsWith('6') ? 4 : 1);
   assert.ok(parseIpSocketLine(buf, start, start + line.length, row), line);
-  kept.add(proto, buf, row);
+  kept.add(proto, null, buf, row);
   const s = toInetSocket(buf, row, proto, order);
   buf.fill(0x21); // the reader's buffer is reused: what was kept must be a copy
   return s;

@@ -26,7 +26,7 @@ function sock(proto: InetProto, local: Uint8Array, lport: number, remote: Uint8A
   return {
     kind: 'inet', proto, family: local.length === 4 ? 4 : 6, local: { address: '', port: lport }, remote: { address: '', port: rport },
     localBytes: local, remoteBytes: remote, stateCode: st, state: '', uid: 0, inode: '12345', txQueue: 0, rxQueue: 0,
-    timerActive: 0, timerWhen: 0, retransmits: 0, timeout: 0, owners: [], ...over,
+    timerActive: 0, timerWhen: 0, retransmits: 0, timeout: 0, netns: null, owners: [], ...over,
   };
 }
 
@@ -92,7 +92,7 @@ T('the header says which rows follow', () => {
 });
 
 const unix = (over: Partial<UnixSocket>): UnixSocket => ({
-  kind: 'unix', proto: 'unix', refCount: 2, flags: 0, typeCode: 1, type: '', stateCode: 3, state: '', inode: '555', path: null, owners: [], ...over,
+  kind: 'unix', proto: 'unix', refCount: 2, flags: 0, typeCode: 1, type: '', stateCode: 3, state: '', inode: '555', path: null, netns: null, owners: [], ...over,
 });
 
 T('unix rows: flags, type, state, inode; net-tools takes the path up to a blank, BusyBox all of it', () => {

@@ -21,10 +21,15 @@ P('status gives the effective uid and the Name line', () => {
   assert.is(st.name!.toString(), 'rpc.statd');
   const real = parseStatus(Buffer.from('Name:\tsu\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'));
   assert.is(real.uid, 0, 'effective, as ps shows it');
-  // Parsing stops once Name and Uid are read: a later Name line (none in a real status) is not looked at.
+  // The first Name line is the name: a later one (none in a real status) does not replace it.
   const early = parseStatus(Buffer.from('Name:\ta\nUid:\t1\t2\t3\t4\nName:\tb\n'));
   assert.equal([early.name!.toString(), early.uid], ['a', 2]);
   const late = parseStatus(Buffer.from('Uid:\t1\t2\t3\t4\nName:\tb\n'));
+  // NSpid (4.1+) ends the parse: the pid inside the process's own pid namespace.
+  const ns = parseStatus(Buffer.from('Name:\tnginx\nUid:\t0\t0\t0\t0\nNSpid:\t4242\t7\nName:\tlater\n'));
+  assert.equal([ns.name!.toString(), ns.nspid], ['nginx', 7]);
+  assert.is(parseStatus(Buffer.from('Name:\tx\nNSpid:\t12\n')).nspid, 12);
+  assert.is(parseStatus(Buffer.from('Name:\tx\nNSpid:\tnope\n')).nspid, 0, 'not a number: unknown');
   assert.equal([late.name!.toString(), late.uid], ['b', 2], 'either order');
 });
 

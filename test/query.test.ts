@@ -10,7 +10,7 @@ import { trees } from './helpers/proc_tree';
 
 function q(fixture: string, over: Partial<Query>): Query {
   return {
-    root: path.join(FIXTURES, fixture), byteOrder: 'le', mode: 'listening', port: 0, remote: false, pid: 0, threads: false,
+    root: path.join(FIXTURES, fixture), byteOrder: 'le', mode: 'listening', port: 0, remote: false, pid: 0, threads: false, netns: null,
     protos: { tcp: true, udp: true, raw: false, unix: false, ipv4: true, ipv6: true },
     ...over,
   };
@@ -42,7 +42,9 @@ const { tree, removeAll } = trees('portown-query-');
 const line = (s: SocketRecord) =>
   s.kind === 'inet'
     ? s.proto + ' ' + s.local.address + ':' + s.local.port + ' ' + s.state + ' ' + s.owners.map((o) => o.proc.pid + '/' + o.proc.name).join(',')
-    : 'unix ' + (s.path ? s.path.toString() : '-') + ' ' + s.state + ' ' + s.owners.map((o) => o.proc.pid + '/' + o.proc.name).join(',');
+    : s.kind === 'unix'
+      ? 'unix ' + (s.path ? s.path.toString() : '-') + ' ' + s.state + ' ' + s.owners.map((o) => o.proc.pid + '/' + o.proc.name).join(',')
+      : 'socket ' + s.inode + ' ' + s.owners.map((o) => o.proc.pid + '/' + o.proc.name).join(',');
 
 const Q = suite('query');
 

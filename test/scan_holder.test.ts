@@ -58,7 +58,7 @@ s.after.each(() => {
 
 /** portown 22 on the design-doc tree, pipelined with the async scan. */
 function pipelined22(): Promise<{ rows: SocketRecord[]; result: QueryResult }> {
-  const q: Query = { root: ROOT, byteOrder: 'le', mode: 'port', port: 22, remote: false, pid: 0, threads: false,
+  const q: Query = { root: ROOT, byteOrder: 'le', mode: 'port', port: 22, remote: false, pid: 0, threads: false, netns: null,
     protos: { tcp: true, udp: false, raw: false, unix: false, ipv4: true, ipv6: true } };
   const rows: SocketRecord[] = [];
   return new Promise((resolve) => runQuery(q, (r) => rows.push(r), (result) => resolve({ rows, result }), PIPELINED));
@@ -138,7 +138,7 @@ s('a holder whose links cannot be re-read counts as vanished when its directory 
         if (scan === 'sync') stats = scanOwnersSync(opts(root)).stats;
         else if (scan === 'pool') stats = (await onPool(opts(root))).stats;
         else {
-          const q: Query = { root, byteOrder: 'le', mode: 'port', port: 8080, remote: false, pid: 0, threads: false, protos: links };
+          const q: Query = { root, byteOrder: 'le', mode: 'port', port: 8080, remote: false, pid: 0, threads: false, netns: null, protos: links };
           stats = (await new Promise<QueryResult>((resolve) => runQuery(q, () => undefined, resolve, PIPELINED))).scan;
         }
         assert.equal([stats.vanished, stats.reused], gone ? [1, 0] : [0, 1], scan + (gone ? ' gone' : ' still there'));

@@ -15,6 +15,8 @@ export interface Options extends ProtoSet {
   remote: boolean;
   /** 0 when no --pid. */
   pid: number;
+  /** --netns: all, NAME, a namespace file or pid:PID; '' for portown's own namespace. */
+  netns: string;
   all: boolean;
   listening: boolean;
   json: boolean;
@@ -49,7 +51,7 @@ function parsePid(s: string): number {
 
 function defaultOptions(): Options {
   return {
-    action: 'query', port: 0, portProto: '', remote: false, pid: 0, all: false, listening: false,
+    action: 'query', port: 0, portProto: '', remote: false, pid: 0, netns: '', all: false, listening: false,
     json: false, pids: false, threads: false, proc: '/proc', byteOrder: null,
     tcp: false, udp: false, raw: false, unix: false, ipv4: false, ipv6: false,
   };
@@ -71,6 +73,7 @@ const OPTIONS: OptionSpec<Options>[] = [
   { long: '--ipv4', short: '4', set: flag('ipv4') },
   { long: '--ipv6', short: '6', set: flag('ipv6') },
   { long: '--pid', short: 'p', value: 'a PID', set: (o, v) => { o.pid = parsePid(v); } },
+  { long: '--netns', value: 'all, NAME, a namespace file or pid:PID', set: (o, v) => { o.netns = v; return v !== ''; } },
   ...treeOptions<Options>(),
 ];
 
@@ -95,5 +98,7 @@ export function parseArgs(argv: string[], env: { [k: string]: string | undefined
     portSeen = p;
   }
   if (o.remote && !o.port) throw new UsageError('Option --remote needs a PORT to match, got none');
+  // --pid alone already looks in every namespace; --netns picks tables for the other queries.
+  if (o.netns && o.pid && !o.port) throw new UsageError('Option --netns chooses the tables of PORT, --listening and --all; --pid ' + o.pid + ' already looks in every namespace');
   return o;
 }

@@ -8,11 +8,12 @@ import { hostByteOrder } from '../text/endian';
 import { JsonArrayWriter, TableWriter } from './format';
 import { quoteText } from '../text/escape';
 import { HELP } from './help';
-import { privilegeNote } from './notes';
+import { elsewhereNote, netnsNote, privilegeNote } from './notes';
 import { tableNotes } from '../proc/table';
 import { procMount } from '../proc/mountinfo';
 import { PipeClosed } from './io';
-import { Mode, Query, QueryResult, runQuery } from '../query/query';
+import { Mode, portElsewhere, Query, QueryResult, runQuery, sourcesOf } from '../query/query';
+import { NetnsError, resolveNetns } from '../proc/netns';
 import { planScan, ScanShape } from '../query/plan';
 import { Done, Io, ProtoSet, SocketRecord } from '../types';
 import { TCP_CLOSE, TCP_LISTEN } from '../text/states';
@@ -41,10 +42,13 @@ function protoSet(o: Options, mode: Mode): ProtoSet {
   return p;
 }
 
+/** The query the options ask; throws NetnsError for a --netns that names no namespace. */
 function buildQuery(o: Options): Query {
   const mode: Mode = o.port ? 'port' : o.pid ? 'pid' : o.all ? 'all' : 'listening';
+  const root = o.proc.replace(/\/+$/, '') || '/';
   return {
-    root: o.proc.replace(/\/+$/, '') || '/',
+    root,
+    netns: o.netns ? resolveNetns(o.netns, root) : null,
     byteOrder: o.byteOrder || hostByteOrder(),
     protos: protoSet(o, mode),
     mode,
@@ -56,6 +60,7 @@ function buildQuery(o: Options): Query {
 }
 
 function isListening(s: SocketRecord): boolean {
+  if (s.kind === 'other') return false;
   if (s.kind === 'unix') return s.state === 'LISTEN';
   return s.proto.startsWith('tcp') ? s.stateCode === TCP_LISTEN : s.stateCode === TCP_CLOSE;
 }
@@ -66,16 +71,34 @@ function shapeOf(q: Query): ScanShape {
 }
 
 function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: number) => void) {
-  const q = buildQuery(o);
-  const bad = checkProcRoot(q.root);
+  const root = o.proc.replace(/\/+$/, '') || '/';
+  const bad = checkProcRoot(root);
   if (bad) {
     io.error('portown: ' + bad);
     return done(EXIT_USAGE);
   }
+  let q: Query;
+  try {
+    q = buildQuery(o);
+  } catch (e) {
+    if (!(e instanceof NetnsError)) throw e;
+    io.error('portown: ' + e.message);
+    return done(EXIT_USAGE);
+  }
+  const sources = sourcesOf(q);
+  if (sources.empty) {
+    io.error('portown: no process is in network namespace ' + quoteText(o.netns) + ', so /proc shows none of its tables');
+    return done(EXIT_NONE);
+  }
   const pids = new Set<number>();
   const json = o.json ? new JsonArrayWriter(io.write) : null;
   // --all streams with the default widths, as netstat does; a selective query's table is fitted to its rows.
-  const table = new TableWriter(io.write, o.threads, q.mode === 'all' ? 0 : undefined);
+  const table = new TableWriter(io.write, {
+    threads: o.threads,
+    fit: q.mode === 'all' ? 0 : undefined,
+    self: sources.self,
+    netns: sources.list.some((src) => src.netns !== sources.self),
+  });
   let shown = 0;
   let unowned = 0; // shown sockets with an inode but no visible holder
 
@@ -123,10 +146,16 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
       : null;
     if (note) io.error('portown: ' + note);
     if (q.mode === 'pid' && !r.pidFound) io.error('portown: no process ' + q.pid + ' under ' + q.root);
+    if (r.netnsUnreadable > 0) io.error('portown: ' + netnsNote(r.netnsUnreadable, io.euid));
+    // A port missed here may be in use in a container: say where, once nothing matched.
+    if (shown === 0 && q.mode === 'port' && q.netns === null) {
+      const where = portElsewhere(q, sources.self);
+      if (where.length > 0) io.error('portown: ' + elsewhereNote(q.port, where));
+    }
     done(shown > 0 ? EXIT_FOUND : EXIT_NONE);
   };
   try {
-    runQuery(q, sink, finish, planScan(scanEnv, q.root, shapeOf(q)));
+    runQuery(q, sink, finish, planScan(scanEnv, q.root, shapeOf(q)), sources);
   } catch (e) {
     if (e instanceof PipeClosed) throw e;
     cannotRead(e);

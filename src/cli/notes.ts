@@ -1,6 +1,7 @@
 // The note portown prints on stderr when it could not see every process.
 // Pure: it takes counts and returns a line.
 import { ProcMount } from '../proc/mountinfo';
+import { Elsewhere } from '../query/query';
 import { ScanStats } from '../scan/types';
 
 interface Privilege {
@@ -46,4 +47,18 @@ export function privilegeNote(s: ScanStats, p: Privilege): string | null {
   }
   return 'Not all processes could be identified: ' + which + ' belong to other users, whose /proc/PID/fd is closed to uid ' + p.euid +
     '; their sockets show \'-\'. You would have to be root to see it all.';
+}
+
+/** When namespaces were read but some processes' could not be: an unprivileged user often may not read ns/net. */
+export function netnsNote(unreadable: number, euid: number): string {
+  return 'the network namespace of ' + unreadable + ' process' + (unreadable > 1 ? 'es' : '') + ' could not be read' +
+    (euid !== 0 ? ' by uid ' + euid : '') + ': sockets in namespaces only they are in may be missing.' +
+    (euid !== 0 ? ' You would have to be root to see them all.' : '');
+}
+
+/** The note of a port query that found nothing in portown's own namespace but something in others. */
+export function elsewhereNote(port: number, where: Elsewhere[]): string {
+  const list = where.map((w) => 'net:[' + w.netns + '] (pid ' + w.pid + ', ' + w.sockets + ' socket' + (w.sockets > 1 ? 's' : '') + ')');
+  return 'port ' + port + ' is not in use in this network namespace, but is in ' +
+    (where.length > 1 ? where.length + ' others: ' : 'another: ') + list.join(', ') + '; see ' + (where.length > 1 ? 'them' : 'it') + ' with --netns all';
 }

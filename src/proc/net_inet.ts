@@ -166,6 +166,7 @@ export function toInetSocket(buf: Uint8Array, row: IpRow, proto: InetProto, orde
     timerWhen: row.timerWhen,
     retransmits: row.retransmits,
     timeout: row.timeout,
+    netns: null,
     owners: [],
   };
 }

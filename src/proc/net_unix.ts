@@ -80,6 +80,7 @@ export function toUnixSocket(buf: Buffer, row: UnixRow): UnixSocket {
     state: unixStateName(row.state, row.flags),
     inode: unixRowInode(buf, row),
     path: row.pathStart >= 0 ? Buffer.from(buf.subarray(row.pathStart, row.pathEnd)) : null,
+    netns: null,
     owners: [],
   };
 }

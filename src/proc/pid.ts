@@ -94,6 +94,8 @@ interface Status {
   exact: boolean;
   /** Effective uid (second field of Uid:), -1 when absent. */
   uid: number;
+  /** The pid in the innermost pid namespace (last field of NSpid:, kernels 4.1+), 0 when absent. */
+  nspid: number;
 }
 
 /** Name and effective uid from status. Null when unreadable. */
@@ -104,12 +106,12 @@ export function readStatus(dir: string): Status | null {
 }
 
 export function parseStatus(b: Buffer): Status {
-  const st: Status = { name: null, exact: false, uid: -1 };
+  const st: Status = { name: null, exact: false, uid: -1, nspid: 0 };
   let i = 0;
   while (i < b.length) {
     let e = b.indexOf(0x0a, i);
     if (e < 0) e = b.length;
-    if (b[i] === 0x4e && b.subarray(i, i + 5).toString('latin1') === 'Name:') {
+    if (b[i] === 0x4e && st.name === null && b.subarray(i, i + 5).toString('latin1') === 'Name:') {
       let s = i + 5;
       let backslash = s;
       while (backslash < e && b[backslash] !== 0x5c) backslash++;
@@ -122,10 +124,14 @@ export function parseStatus(b: Buffer): Status {
       const f = b.subarray(i + 4, e).toString('latin1').trim().split(/\s+/);
       const v = f.length > 1 ? +f[1] : +f[0];
       if (v >= 0 && String(v) === (f.length > 1 ? f[1] : f[0])) st.uid = v;
+    } else if (b[i] === 0x4e && b.subarray(i, i + 6).toString('latin1') === 'NSpid:') {
+      const f = b.subarray(i + 6, e).toString('latin1').trim().split(/\s+/);
+      const v = +f[f.length - 1];
+      if (v > 0 && String(v) === f[f.length - 1]) st.nspid = v;
+      // Name comes first, Uid ninth and NSpid about fourteenth: the other lines are not needed.
+      break;
     }
     i = e + 1;
-    // Name comes first and Uid ninth in every kernel's status: the other ~50 lines are not needed.
-    if (st.name !== null && st.uid >= 0) break;
   }
   return st;
 }

@@ -15,15 +15,16 @@ import { InetProto, InetSocket } from '../types';
 /** Bytes of the first buffer; each next one is twice as big, up to LAST. */
 const FIRST = 4096;
 const LAST = 65536;
-/** Per row: 3 bytes of length and 1 of table, then the row's bytes after an "sl" field of its own. */
-const HEAD = 4;
+/** Per row: 3 bytes of length and 2 of table, then the row's bytes after an "sl" field of its own. */
+const HEAD = 5;
 const SL = [0x30, 0x3a, 0x20]; // "0: ": the parser wants the sl field first; its value is not used
 
 export class KeptRows {
   private chunks: Buffer[] = [];
   /** Bytes used in each chunk. */
   private used: number[] = [];
-  private tables: InetProto[] = [];
+  /** The tables rows came from: a protocol of one network namespace. */
+  private tables: { proto: InetProto; netns: string | null }[] = [];
   /** Rows kept. */
   size = 0;
 
@@ -32,9 +33,10 @@ export class KeptRows {
    * from the local address to the end of the inode field, which is all the
    * parser reads after sl.
    */
-  add(proto: InetProto, buf: Uint8Array, row: IpRow): void {
-    let t = this.tables.indexOf(proto);
-    if (t < 0) t = this.tables.push(proto) - 1;
+  add(proto: InetProto, netns: string | null, buf: Uint8Array, row: IpRow): void {
+    let t = this.tables.length - 1;
+    while (t >= 0 && (this.tables[t].proto !== proto || this.tables[t].netns !== netns)) t--;
+    if (t < 0) t = this.tables.push({ proto, netns }) - 1;
     const len = SL.length + row.inodeEnd - row.localStart;
     const need = HEAD + len;
     let k = this.chunks.length - 1;
@@ -50,7 +52,8 @@ export class KeptRows {
     c[at] = len >>> 16;
     c[at + 1] = (len >>> 8) & 0xff;
     c[at + 2] = len & 0xff;
-    c[at + 3] = t;
+    c[at + 3] = t >>> 8;
+    c[at + 4] = t & 0xff;
     c.set(SL, at + HEAD);
     c.set(buf.subarray(row.localStart, row.inodeEnd), at + HEAD + SL.length);
     this.used[k] = at + need;
@@ -66,11 +69,15 @@ export class KeptRows {
       let i = 0;
       while (i < end) {
         const len = (c[i] << 16) | (c[i + 1] << 8) | c[i + 2];
-        const proto = this.tables[c[i + 3]];
-        const row = rows[proto.endsWith('6') ? 1 : 0];
+        const table = this.tables[(c[i + 3] << 8) | c[i + 4]];
+        const row = rows[table.proto.endsWith('6') ? 1 : 0];
         const start = i + HEAD;
         // Parsed once already when it was kept: it parses the same again.
-        if (parseIpSocketLine(c, start, start + len, row)) fn(toInetSocket(c, row, proto, order));
+        if (parseIpSocketLine(c, start, start + len, row)) {
+          const s = toInetSocket(c, row, table.proto, order);
+          s.netns = table.netns;
+          fn(s);
+        }
         i = start + len;
       }
     }

@@ -23,6 +23,7 @@ import { SocketLinks } from '../scan/socket_links';
 import { newScanStats, OwnerMap, ScanOptions, ScanStats } from '../scan/types';
 import { runScan, ScanPlan, SYNC_PLAN } from './plan';
 import { TCP_CLOSE, TCP_LISTEN, UNIX_FLAG_ACCEPTCON } from '../text/states';
+import { listNetns, NetnsChoice, readNetns } from '../proc/netns';
 import { InetProto, ProtoSet, SocketRecord, TableReport, UnixSocket } from '../types';
 
 export type Mode = 'listening' | 'all' | 'port' | 'pid';
@@ -39,6 +40,12 @@ export interface Query {
   /** For mode 'pid'; may also narrow other modes. */
   pid: number;
   threads: boolean;
+  /**
+   * Whose tables a port, listening or --all query reads: null for portown's
+   * own network namespace (<root>/net), else every namespace or one
+   * (proc/netns.ts). A --pid query reads the pid's own, then any other.
+   */
+  netns: NetnsChoice | null;
 }
 
 export interface QueryResult {
@@ -55,6 +62,48 @@ export interface QueryResult {
    * then hands nothing to the sink; a full listing stops at that table.
    */
   error?: NodeJS.ErrnoException;
+  /** Processes whose network namespace could not be read, when the query needed theirs. */
+  netnsUnreadable: number;
+}
+
+/** Where one namespace's tables are: <root> for portown's own, <root>/<pid> for another's. */
+export interface TableSource {
+  dir: string;
+  netns: string | null;
+}
+
+/** The tables a query reads, by namespace, and what choosing them found. */
+export interface Sources {
+  /** portown's own namespace, null when the tree does not say (an old snapshot). */
+  self: string | null;
+  list: TableSource[];
+  /** Processes whose namespace could not be read while listing them. */
+  unreadable: number;
+  /** Set for --netns NAME when no process is in that namespace: it has no tables /proc can show. */
+  empty: boolean;
+}
+
+/**
+ * The table sources of a port, listening or --all query. portown's own
+ * namespace reads <root>/net, as ss and netstat do; another is read through
+ * its first member process. Lists every process's namespace only when
+ * another namespace is asked for.
+ */
+export function sourcesOf(q: Query): Sources {
+  const self = readNetns(q.root, 'self');
+  const own: TableSource = { dir: q.root, netns: self };
+  const choice = q.mode === 'pid' ? null : q.netns;
+  if (choice === null) return { self, list: [own], unreadable: 0, empty: false };
+  if (!choice.all && choice.netns === self) return { self, list: [own], unreadable: 0, empty: false };
+  const map = listNetns(q.root);
+  if (choice.all) {
+    const list = [own];
+    map.members.forEach((pid, ns) => { if (ns !== self) list.push({ dir: q.root + '/' + pid, netns: ns }); });
+    return { self, list, unreadable: map.unreadable, empty: false };
+  }
+  const pid = map.members.get(choice.netns);
+  if (pid === undefined) return { self, list: [], unreadable: map.unreadable, empty: true };
+  return { self, list: [{ dir: q.root + '/' + pid, netns: choice.netns }], unreadable: map.unreadable, empty: false };
 }
 
 type Sink = (s: SocketRecord) => void;
@@ -94,6 +143,24 @@ function inetFilter(q: Query, proto: InetProto): (buf: Buffer, row: IpRow) => bo
   }
 }
 
+/** The tables of one namespace a query reads: the IP tables, then unix when asked. */
+function sourceReads(q: Query, src: TableSource, want: RowWant, onRow: (s: SocketRecord) => void): TableRead[] {
+  const tag = (s: SocketRecord) => {
+    s.netns = src.netns;
+    onRow(s);
+  };
+  const reads = inetTables(q.protos).map((proto) => tableAt(src.dir, proto, (report) => ipTableLines(report, proto, q.byteOrder,
+    want ? (b, row) => row.inode !== 0 && want.has(rowInode(b, row)) : () => true, tag)));
+  if (q.protos.unix) {
+    reads.push(tableAt(src.dir, 'unix', (report) => unixTableLines(report,
+      want ? (b, row) => row.inode !== 0 && want.has(unixRowInode(b, row)) : () => true, tag)));
+  }
+  return reads;
+}
+
+/** The inodes an owners-first read keeps (--pid), or null for every row (--all). */
+type RowWant = { has(inode: string): boolean } | null;
+
 function attach(s: SocketRecord, owners: OwnerMap) {
   if (s.inode === '0') return;
   const list = owners.byInode.get(s.inode);
@@ -105,6 +172,7 @@ interface Run {
   q: Query;
   plan: ScanPlan;
   result: QueryResult;
+  sources: Sources;
   /** Hands one socket to the sink. */
   emit: (s: SocketRecord) => void;
   /** Calls done with the result, once. */
@@ -116,10 +184,11 @@ interface Run {
  * then calls done. A table that cannot be read (not a missing one) goes into
  * result.error; a selective query on the main thread throws it instead.
  */
-export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, plan: ScanPlan = SYNC_PLAN): void {
-  const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true };
+export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, plan: ScanPlan = SYNC_PLAN,
+  sources: Sources = sourcesOf(q)): void {
+  const result: QueryResult = { sockets: 0, tables: [], scan: newScanStats(), noTables: false, pidFound: true, netnsUnreadable: sources.unreadable };
   const run: Run = {
-    q, plan, result,
+    q, plan, result, sources,
     emit(s) {
       result.sockets++;
       sink(s);
@@ -130,13 +199,19 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, p
     },
   };
   if (q.mode === 'all' || q.mode === 'pid') return runOwnersFirst(run);
-  const sel = selectiveRead(q);
+  const sel = selectiveRead(q, sources.list);
   for (const r of sel.reads) result.tables.push(r.report);
   if (plan.pipelined) runPipelined(run, sel);
   else runSelective(run, sel);
 }
 
-/** Owners first (--all, --pid, where every socket link or the pid's matters); then the tables are streamed through. */
+/**
+ * Owners first (--all, --pid, where every socket link or the pid's
+ * matters); then the tables are streamed through. --pid reads the tables of
+ * the pid's own namespace, then looks for what it holds and they did not
+ * list in every other namespace's (a socket passed across by a process
+ * since gone), and lists what no table has as a bare socket.
+ */
 function runOwnersFirst(run: Run): void {
   const { q, result } = run;
   const opts: ScanOptions = { root: q.root, wanted: null, threads: q.threads, onlyPid: q.mode === 'pid' ? q.pid : undefined };
@@ -144,16 +219,24 @@ function runOwnersFirst(run: Run): void {
     result.scan = owners.stats;
     if (q.mode === 'pid' && owners.stats.processes === 0) result.pidFound = false;
     const held = q.mode === 'pid' ? owners.byInode : null;
-    const onRow = (s: SocketRecord) => { attach(s, owners); run.emit(s); };
-    const reads = inetTables(q.protos).map((proto) => tableAt(q.root, proto, (report) => ipTableLines(report, proto, q.byteOrder,
-      held ? (b, row) => row.inode !== 0 && held.has(rowInode(b, row)) : () => true, onRow)));
-    if (q.protos.unix) {
-      reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report,
-        held ? (b, row) => row.inode !== 0 && held.has(unixRowInode(b, row)) : () => true, onRow)));
-    }
-    for (const r of reads) result.tables.push(r.report);
+    const seen = new Set<string>();
+    const onRow = (s: SocketRecord) => {
+      attach(s, owners);
+      if (held) seen.add(s.inode);
+      run.emit(s);
+    };
     try {
-      readTables(reads);
+      const first = held ? [pidSource(run)] : run.sources.list;
+      for (const src of first) readSource(run, src, held, onRow);
+      if (held && seen.size < held.size) {
+        const rest = unseen(held, seen);
+        for (const src of otherSources(run, first[0])) {
+          if (rest.size === 0) break;
+          readSource(run, src, rest, (s) => { rest.delete(s.inode); onRow(s); });
+        }
+        // Every table was read and none lists these: still the pid's sockets.
+        if (coversEveryTable(q.protos)) for (const inode of sortedInodes(rest)) onRow({ kind: 'other', proto: 'socket', inode, netns: null, owners: [] });
+      }
     } catch (e) {
       // A table's read error: into the result, since the scan may have called back
       // from the pool, with nobody up there to catch it. Anything else goes on up.
@@ -162,6 +245,48 @@ function runOwnersFirst(run: Run): void {
     }
     run.finish();
   });
+}
+
+/** Reads one namespace's tables into the result, handing the rows `want` keeps to onRow. */
+function readSource(run: Run, src: TableSource, want: RowWant, onRow: (s: SocketRecord) => void): void {
+  const reads = sourceReads(run.q, src, want, onRow);
+  for (const r of reads) run.result.tables.push(r.report);
+  readTables(reads);
+}
+
+/** The tables of the --pid process's own namespace: <root>/net when that is portown's own (or either is unknown). */
+function pidSource(run: Run): TableSource {
+  const self = run.sources.self;
+  const ns = readNetns(run.q.root, run.q.pid);
+  if (ns === null || ns === self) return { dir: run.q.root, netns: self };
+  return { dir: run.q.root + '/' + run.q.pid, netns: ns };
+}
+
+/** Every namespace but the one read first, each through its first member process (portown's own through <root>). */
+function otherSources(run: Run, first: TableSource): TableSource[] {
+  const { root } = run.q;
+  const self = run.sources.self;
+  const map = listNetns(root);
+  run.result.netnsUnreadable += map.unreadable;
+  const out: TableSource[] = [];
+  if (first.netns !== self && self !== null) out.push({ dir: root, netns: self });
+  map.members.forEach((pid, ns) => { if (ns !== first.netns && ns !== self) out.push({ dir: root + '/' + pid, netns: ns }); });
+  return out;
+}
+
+function unseen(held: { keys(): IterableIterator<string> }, seen: Set<string>): Set<string> {
+  const rest = new Set<string>();
+  for (const inode of held.keys()) if (!seen.has(inode)) rest.add(inode);
+  return rest;
+}
+
+function sortedInodes(set: Set<string>): string[] {
+  return Array.from(set).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** True when a query reads every table (no protocol or family narrowed it): only then is a socket in none of them unlisted. */
+function coversEveryTable(p: ProtoSet): boolean {
+  return p.tcp && p.udp && p.raw && p.unix && p.ipv4 && p.ipv6;
 }
 
 /** Selective (a port, the listening sockets): matching rows first (kept as bytes), then the fds of just their inodes. */
@@ -189,19 +314,22 @@ interface SelectiveRead {
   wanted: InodeSet;
 }
 
-function selectiveRead(q: Query): SelectiveRead {
+function selectiveRead(q: Query, sources: TableSource[]): SelectiveRead {
   const sel: SelectiveRead = { reads: [], kept: new KeptRows(), unix: [], wanted: new InodeSet() };
-  for (const proto of inetTables(q.protos)) {
-    sel.reads.push(tableAt(q.root, proto, (report) => ipTableRows(report, proto, inetFilter(q, proto), (b, row) => {
-      sel.kept.add(proto, b, row);
-      if (row.inode !== 0) sel.wanted.add(rowInode(b, row));
-    })));
-  }
-  if (q.protos.unix && q.mode === 'listening') {
-    sel.reads.push(tableAt(q.root, 'unix', (report) => unixTableLines(report, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, (s) => {
-      sel.unix.push(s);
-      if (s.inode !== '0') sel.wanted.add(s.inode);
-    })));
+  for (const src of sources) {
+    for (const proto of inetTables(q.protos)) {
+      sel.reads.push(tableAt(src.dir, proto, (report) => ipTableRows(report, proto, inetFilter(q, proto), (b, row) => {
+        sel.kept.add(proto, src.netns, b, row);
+        if (row.inode !== 0) sel.wanted.add(rowInode(b, row));
+      })));
+    }
+    if (q.protos.unix && q.mode === 'listening') {
+      sel.reads.push(tableAt(src.dir, 'unix', (report) => unixTableLines(report, (_b, row) => (row.flags & UNIX_FLAG_ACCEPTCON) !== 0, (s) => {
+        s.netns = src.netns;
+        sel.unix.push(s);
+        if (s.inode !== '0') sel.wanted.add(s.inode);
+      })));
+    }
   }
   return sel;
 }
@@ -250,4 +378,34 @@ function runPipelined(run: Run, sel: SelectiveRead) {
   });
 }
 
+/** A namespace where a port query would have matched: its inode, the pid it was read through, the rows. */
+export interface Elsewhere {
+  netns: string;
+  pid: number;
+  sockets: number;
+}
 
+/**
+ * Where a port query that matched nothing in portown's own namespace would
+ * match: each other namespace's tables read once, with the same row test.
+ * Owners are not looked for; this only says where to look.
+ */
+export function portElsewhere(q: Query, self: string | null): Elsewhere[] {
+  if (self === null) return [];
+  const out: Elsewhere[] = [];
+  const map = listNetns(q.root);
+  map.members.forEach((pid, ns) => {
+    if (ns === self) return;
+    const sel = selectiveRead(q, [{ dir: q.root + '/' + pid, netns: ns }]);
+    try {
+      readTables(sel.reads);
+    } catch (e) {
+      // A namespace whose last process left, or a table we may not read: nothing to say about it.
+      if (!isFsError(e)) throw e;
+      return;
+    }
+    const sockets = sel.kept.size + sel.unix.length;
+    if (sockets > 0) out.push({ netns: ns, pid, sockets });
+  });
+  return out;
+}

@@ -37,6 +37,7 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
     cmdline: cmd ? cmd.cmdline : NO_BYTES,
     argv0Len: cmd ? cmd.argv0Len : 0,
     uid: status ? status.uid : -1,
+    nspid: status ? status.nspid : 0,
   };
 }
 
@@ -44,7 +45,7 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
 function readProcArgv0(dir: string, pid: number): ProcInfo | null {
   const cmd = readCmdlineArgv0(dir);
   if (!cmd) return null;
-  return { pid, name: NO_BYTES, cmdline: cmd.cmdline, argv0Len: cmd.argv0Len, uid: -1 };
+  return { pid, name: NO_BYTES, cmdline: cmd.cmdline, argv0Len: cmd.argv0Len, uid: -1, nspid: 0 };
 }
 
 type InfoReader = (dir: string, pid: number) => ProcInfo | null;
