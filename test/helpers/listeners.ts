@@ -22,10 +22,15 @@ export interface Listener {
 
 const live = new Set<Listener>();
 
-/** Starts server.js with these steps; resolves once every socket is open. */
-export function startServer(steps: object[], opts: { uid?: number; gid?: number } = {}): Promise<Listener> {
+/**
+ * Starts server.js with these steps; resolves once every socket is open.
+ * `wrap` runs it through a command that execs it, e.g. into a network
+ * namespace: ['ip', 'netns', 'exec', NAME] or ['unshare', '--net', '--'].
+ */
+export function startServer(steps: object[], opts: { uid?: number; gid?: number; wrap?: string[] } = {}): Promise<Listener> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--no-deprecation', SERVER, JSON.stringify(steps)], {
+    const argv = (opts.wrap || []).concat([process.execPath, '--no-deprecation', SERVER, JSON.stringify(steps)]);
+    const proc = spawn(argv[0], argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
       uid: opts.uid,
       gid: opts.gid,

@@ -6,7 +6,9 @@
 //   {"udp":"127.0.0.1"}               bind UDP (udp4 or udp6 by the address), optional "port"
 //   {"udpConnect":"127.0.0.1","port":N}  a UDP socket connected to N
 //   {"connect":"127.0.0.1","port":N}  a TCP client connection (waits until connected)
-//   {"share":K,"children":C}          C `sleep` children inherit the K-th socket opened so far at fd 3
+//   {"share":K,"children":C}          C `sleep` children inherit the K-th socket opened so far at fd 3;
+//                                     "unshare":true starts each in a network namespace of its own
+//                                     (unshare --net), so a holder lives outside the socket's namespace
 //   {"unix":"/path"}                  a unix stream listener
 //   {"comm":"bytes in hex"}           write this process's comm (/proc/self/comm)
 //   {"execShare":K,"argv0":"hex"}     a `sleep` child holding the K-th socket at fd 3, started
@@ -102,10 +104,21 @@ function next(i) {
   } else if (s.share !== undefined) {
     const target = sockets[s.share].handle;
     for (let k = 0; k < (s.children || 1); k++) {
-      const c = spawn('sleep', ['100000'], { stdio: ['ignore', 'ignore', 'ignore', fdOf(target)] });
+      const argv = s.unshare ? ['unshare', '--net', '--', 'sleep', '100000'] : ['sleep', '100000'];
+      const c = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'ignore', fdOf(target)] });
       children.push(c);
     }
-    go();
+    if (!s.unshare) return go();
+    // Go on once each child is sleep in its own namespace (unshare execs it), within 5 s.
+    const t0 = Date.now();
+    const wait = () => {
+      const ready = children.every((c) => {
+        try { return fs.readFileSync('/proc/' + c.pid + '/comm', 'latin1') === 'sleep\n'; } catch (e) { return false; }
+      });
+      if (ready || Date.now() - t0 > 5000) go();
+      else setTimeout(wait, 10);
+    };
+    wait();
   } else if (s.execShare !== undefined) {
     const target = sockets[s.execShare].handle;
     const esc = Buffer.from(s.argv0, 'hex').toString('latin1').replace(/[^]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
