@@ -148,6 +148,29 @@ needs(N, ROOT, UNSHARE, netTools())('netstat mode names a holder that lives in a
   try { process.kill(child, 'SIGKILL'); } catch (e) { /* gone */ }
 });
 
+/** uid and gid of nobody, for the unprivileged case. */
+function nobody(): { uid: number; gid: number } | null {
+  for (const line of fs.readFileSync('/etc/passwd', 'latin1').split('\n')) {
+    const f = line.split(':');
+    if (f[0] === 'nobody') return { uid: +f[2], gid: +f[3] };
+  }
+  return null;
+}
+const WHO = nobody();
+
+t('as nobody, --netns all says it could not tell root\'s processes\' namespaces apart, and shows nothing of theirs as its own', async () => {
+  assert.ok(WHO, 'a nobody user');
+  const ns = namedNs();
+  const port = freePort();
+  const l = await startServer([{ tcp: '127.0.0.1', port }], { wrap: ['ip', 'netns', 'exec', ns.name] });
+  const r = portownJson([String(port), '--netns', 'all'], { uid: WHO!.uid, gid: WHO!.gid });
+  // The listener's namespace is root's to read: not found, and never put in our own namespace.
+  assert.equal(r.data.filter((x: any) => x.netns !== SELF), []);
+  assert.equal(r.data.filter((x: any) => x.owners.some((o: any) => o.pid === l.pid)), []);
+  assert.match(r.stderr, new RegExp('^portown: the network namespace of \\d+ process(es)? could not be read by uid ' + WHO!.uid + ': sockets in namespaces only they are in may be missing\\. You would have to be root to see them all\\.$', 'm'));
+  l.stop();
+});
+
 t('--netns that names no namespace: one line and exit 2; a namespace with no process: one line and exit 1', () => {
   const bad = (args: string[], code: number, message: RegExp) => {
     const r = portown(args);
