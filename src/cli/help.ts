@@ -16,6 +16,11 @@ Options:
                           without PORT or --pid
   -p, --pid PID           sockets held by process PID
       --remote            with PORT: also match sockets whose remote port is PORT
+      --netns all|NAME|pid:PID
+                          the tables of every network namespace (containers),
+                          or of one: a name under /run/netns, a namespace
+                          file, or the one process PID is in (default: ours;
+                          --pid always looks in every one)
       --threads           also walk /proc/PID/task/TID/fd and name the thread
   -t, --tcp  -u, --udp  -w, --raw  -x, --unix
                           only these protocols (several may be given)
@@ -32,6 +37,7 @@ netstat mode: "portown netstat -ntpa", or run this file under the name
 "netstat". See "portown netstat --help".
 
 Every process holding a socket is listed (forked workers share listeners).
+Rows from another network namespace add a NETNS column (the namespace inode).
 Names, command lines and paths from other processes are escaped: control
 bytes, DEL and C1 as \\xHH or \\u00HH, invalid UTF-8 as \\xHH, '\\' as '\\\\'.
 
