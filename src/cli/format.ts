@@ -1,6 +1,7 @@
 // Output formats of the main command: the human table, JSON, and --pids.
 // Each takes a write function; nothing here touches stdout itself.
 import { decimal } from '../text/bytes';
+import { forwardOf } from '../text/forwarder';
 import { escapeBytes, escapeText } from '../text/escape';
 import { InetSocket, Owner, SocketRecord, UnixSocket } from '../types';
 import { userName } from '../text/users';
@@ -63,8 +64,14 @@ export function tableCells(s: SocketRecord, threads: boolean, self: string | nul
     pid: decimal(o.proc.pid),
     tid: o.tid ? decimal(o.tid) : '-',
     user: escapeText(userName(o.proc.uid)),
-    command: escapeBytes(threads && o.threadName ? o.threadName : o.proc.name),
+    command: escapeBytes(threads && o.threadName ? o.threadName : o.proc.name) + forwardText(o),
   }));
+}
+
+/** " -> ADDRESS:PORT" for a runtime's port forwarder that names its target (text/forwarder.ts). */
+function forwardText(o: Owner): string {
+  const f = forwardOf(o.proc.cmdline);
+  return f ? ' -> ' + (f.address.indexOf(':') >= 0 ? '[' + f.address + ']' : f.address) + ':' + f.port : '';
 }
 
 interface Widths {
@@ -207,7 +214,12 @@ function ownerJson(o: Owner): string {
   return '{"pid":' + o.proc.pid + nspid + (o.tid ? ',"tid":' + o.tid : '') +
     ',"name":' + JSON.stringify(escapeBytes(name)) +
     ',"cmdline":' + JSON.stringify(escapeBytes(o.proc.cmdline)) +
-    ',"fd":' + o.fd + (o.fds.length > 1 ? ',"fds":[' + o.fds.join(',') + ']' : '') + ',"uid":' + o.proc.uid + '}';
+    ',"fd":' + o.fd + (o.fds.length > 1 ? ',"fds":[' + o.fds.join(',') + ']' : '') + ',"uid":' + o.proc.uid + forwardJson(o) + '}';
+}
+
+function forwardJson(o: Owner): string {
+  const f = forwardOf(o.proc.cmdline);
+  return f ? ',"forwards":{"proto":' + JSON.stringify(f.proto) + ',"address":"' + f.address + '","port":' + f.port + '}' : '';
 }
 
 function ownersJson(list: Owner[]): string {
