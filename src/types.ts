@@ -21,6 +21,17 @@ interface Endpoint {
   port: number;
 }
 
+export type Runtime = 'docker' | 'containerd' | 'cri-o' | 'kubernetes' | 'podman' | 'lxc' | 'systemd-nspawn' | 'libvirt';
+
+/** The container a process runs in, from its cgroup (proc/cgroup.ts). */
+export interface Container {
+  runtime: Runtime;
+  /** The full id (64 lowercase hex digits), for the runtimes that name containers by id. */
+  id?: string;
+  /** The name: carried by the cgroup (lxc, nspawn, libvirt), or found in the runtime's state on this host. */
+  name?: string;
+}
+
 export interface ProcInfo {
   pid: number;
   /** comm (at most 15 bytes), raw. */
@@ -33,6 +44,10 @@ export interface ProcInfo {
   uid: number;
   /** The pid inside the process's own pid namespace (status NSpid, last field), or 0 when unknown. */
   nspid: number;
+  /** The container it runs in, null for none known (proc/cgroup.ts). */
+  container: Container | null;
+  /** Its systemd service (nginx.service), null for none. */
+  unit: string | null;
 }
 
 export interface Owner {

@@ -3,12 +3,78 @@
 // names its target on its command line.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { spawn } from 'child_process';
 import { portown, portownJson } from './helpers/cli';
-import { command, needs } from './helpers/needs';
+import { startServer, stopAll } from './helpers/listeners';
+import { command, need, Need, needs, ROOT } from './helpers/needs';
 
 const C = suite('containers e2e');
 const BASH = command('bash', 'bash');
+
+/** The mount point of a cgroup hierarchy: the v1 pids one, else the unified one; '' when neither. */
+function pidsHierarchy(): string {
+  let text = '';
+  try { text = fs.readFileSync('/proc/self/mountinfo', 'utf8'); } catch (e) { return ''; }
+  let v2 = '';
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    const dash = f.indexOf('-', 6);
+    if (dash < 0) continue;
+    if (f[dash + 1] === 'cgroup' && (f[dash + 3] || '').split(',').indexOf('pids') >= 0) return f[4];
+    if (f[dash + 1] === 'cgroup2' && !v2) v2 = f[4];
+  }
+  return v2;
+}
+const HIER = pidsHierarchy();
+const TOP = 'portown-e2e.' + process.pid;
+function writable(): Need {
+  if (!HIER) return need(false, 'no cgroup hierarchy to make a group in');
+  if (!ROOT.ok) return ROOT;
+  try {
+    fs.mkdirSync(path.join(HIER, TOP));
+    return need(true, '');
+  } catch (e) {
+    return need(false, 'cannot make a cgroup in ' + HIER + ': ' + (e as Error).message);
+  }
+}
+const CGROUPS = writable();
+const ID = 'e2e0' + 'c0ffee'.repeat(10);
+const made: string[] = [];
+
+C.after(() => {
+  stopAll();
+  for (const p of made.reverse()) { try { fs.rmSync(p, { recursive: true, force: true }); } catch (e) { /* gone */ } }
+  try { fs.rmdirSync(path.join(HIER, TOP, 'docker', ID)); } catch (e) { /* never made */ }
+  try { fs.rmdirSync(path.join(HIER, TOP, 'docker')); } catch (e) { /* never made */ }
+  try { fs.rmdirSync(path.join(HIER, TOP)); } catch (e) { /* never made */ }
+});
+
+needs(C, ROOT, CGROUPS)('a holder in a Docker-named cgroup shows its container, named from Docker\'s state on this host', async () => {
+  const l = await startServer([{ tcp: '127.0.0.1' }]);
+  const port = l.sockets[0].port!;
+  const group = path.join(HIER, TOP, 'docker', ID);
+  fs.mkdirSync(group, { recursive: true });
+  fs.writeFileSync(path.join(group, 'cgroup.procs'), String(l.pid));
+  try {
+    const byId = portownJson([port + '/tcp']);
+    assert.equal(byId.data.map((s: any) => s.owners.map((o: any) => [o.pid, o.container])), [[[l.pid, { runtime: 'docker', id: ID }]]]);
+    assert.match(portown([port + '/tcp']).stdout, new RegExp(' ' + l.pid + ' +root +node \\[docker:' + ID.slice(0, 12) + '\\]$', 'm'));
+    // Docker's state file names it: /var/lib/docker/containers/<id>/config.v2.json.
+    const state = '/var/lib/docker/containers/' + ID;
+    for (const dir of ['/var/lib/docker', '/var/lib/docker/containers', state]) {
+      if (!fs.existsSync(dir)) { fs.mkdirSync(dir); made.push(dir); }
+    }
+    fs.writeFileSync(state + '/config.v2.json', JSON.stringify({ ID, Name: '/web-e2e' }));
+    const named = portownJson([port + '/tcp']);
+    assert.equal(named.data[0].owners[0].container, { runtime: 'docker', id: ID, name: 'web-e2e' });
+    assert.match(portown([port + '/tcp']).stdout, new RegExp(' ' + l.pid + ' +root +node \\[docker:web-e2e\\]$', 'm'));
+  } finally {
+    fs.writeFileSync(path.join(HIER, TOP, '..', 'cgroup.procs'), String(l.pid));
+    l.stop();
+  }
+});
 
 /** A process that calls itself docker-proxy (argv[0]) and listens on the host port, as the real one does. */
 function fakeProxy(port: number): Promise<{ pid: number; stop(): void }> {

@@ -4,7 +4,7 @@ import { FIT_ROWS, JsonArrayWriter, TableWriter, socketJson, tableCells } from '
 import { InetSocket, Owner, ProcInfo, UnixSocket } from '../src/types';
 
 const proc = (pid: number, name: string, uid = 0): ProcInfo =>
-  ({ pid, name: Buffer.from(name), cmdline: Buffer.from(name + ' --flag'), argv0Len: name.length, uid, nspid: 0 });
+  ({ pid, name: Buffer.from(name), cmdline: Buffer.from(name + ' --flag'), argv0Len: name.length, uid, nspid: 0, container: null, unit: null });
 const owner = (p: ProcInfo, fd = 3, tid = 0, threadName: Buffer | null = null): Owner => ({ proc: p, tid, threadName, fd, fds: [fd] });
 
 function inet(port: number, owners: Owner[], address = '127.0.0.1'): InetSocket {

@@ -30,7 +30,7 @@ P('the first holder names the socket by argv[0] of the cmdline the scan read; no
   // As the owner scan leaves it: NULs turned into spaces, argv0Len where the first NUL was.
   const owner = (pid: number, raw: string): Owner => {
     const nul = raw.indexOf('\0');
-    const proc = { pid, name: b('x'), cmdline: cleanCmdline(b(raw)), argv0Len: nul < 0 ? raw.length : nul, uid: 0, nspid: 0 };
+    const proc = { pid, name: b('x'), cmdline: cleanCmdline(b(raw)), argv0Len: nul < 0 ? raw.length : nul, uid: 0, nspid: 0, container: null, unit: null };
     return { proc, tid: 0, threadName: null, fd: 3, fds: [3] };
   };
   assert.is(names.of([owner(100, '/usr/sbin/nginx\0-g\0daemon off;\0'), owner(101, 'nginx: worker process\0')]), '100/nginx');

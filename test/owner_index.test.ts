@@ -5,7 +5,7 @@ import { InodeOwners } from '../src/scan/types';
 import { Match } from '../src/scan/types';
 import { ProcInfo } from '../src/types';
 
-const proc = (pid: number): ProcInfo => ({ pid, name: Buffer.from('p' + pid), cmdline: Buffer.from('p' + pid + ' -x'), argv0Len: String(pid).length + 1, uid: 1000, nspid: 0 });
+const proc = (pid: number): ProcInfo => ({ pid, name: Buffer.from('p' + pid), cmdline: Buffer.from('p' + pid + ' -x'), argv0Len: String(pid).length + 1, uid: 1000, nspid: 0, container: null, unit: null });
 const m = (fd: number, inode: string, tid = 0): Match => ({ tid, fd, inode });
 const noThreads = new Map<number, Buffer | null>();
 

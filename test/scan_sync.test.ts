@@ -135,8 +135,8 @@ O('readProcInfo reads comm only when status Name is not comm exactly (escaped by
       plain = readProcInfo(dir(30, 'Name:\tweb', 'web'), 30)!;
       const plainOpened = opened.splice(0);
       escaped = readProcInfo(dir(31, 'Name:\ta\\nb', 'a\nb'), 31)!;
-      assert.equal(plainOpened, ['status', 'cmdline'], 'no comm read');
-      assert.equal(opened, ['status', 'comm', 'cmdline']);
+      assert.equal(plainOpened, ['status', 'cmdline', 'cgroup'], 'no comm read');
+      assert.equal(opened, ['status', 'comm', 'cmdline', 'cgroup']);
     } finally {
       realFs.openSync = realOpen;
     }

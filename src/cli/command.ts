@@ -14,6 +14,7 @@ import { procMount } from '../proc/mountinfo';
 import { PipeClosed } from './io';
 import { Mode, portElsewhere, Query, QueryResult, runQuery, sourcesOf } from '../query/query';
 import { NetnsError, resolveNetns } from '../proc/netns';
+import { containerName } from '../proc/cgroup';
 import { planScan, ScanShape } from '../query/plan';
 import { Done, Io, ProtoSet, SocketRecord } from '../types';
 import { TCP_CLOSE, TCP_LISTEN } from '../text/states';
@@ -65,6 +66,21 @@ function isListening(s: SocketRecord): boolean {
   return s.proto.startsWith('tcp') ? s.stateCode === TCP_LISTEN : s.stateCode === TCP_CLOSE;
 }
 
+/**
+ * Names the containers of a live query's holders from their runtimes' state
+ * on this host (Docker's and Podman's); a snapshot's containers are not this
+ * host's, so they keep their short ids.
+ */
+function nameContainers(s: SocketRecord): void {
+  for (let i = 0; i < s.owners.length; i++) {
+    const c = s.owners[i].proc.container;
+    if (c && !c.name) {
+      const name = containerName(c);
+      if (name) c.name = name;
+    }
+  }
+}
+
 /** What the scan plan needs to know of a query. */
 function shapeOf(q: Query): ScanShape {
   return q.mode === 'pid' ? 'pid' : q.mode === 'all' ? 'full' : 'selective';
@@ -110,6 +126,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     if (o.listening && q.mode !== 'listening' && !isListening(s)) return;
     shown++;
     if (s.owners.length === 0 && s.inode !== '0') unowned++;
+    if (q.root === '/proc') nameContainers(s);
     if (o.pids) {
       for (const x of s.owners) pids.add(x.proc.pid);
     } else if (json) {

@@ -2,6 +2,7 @@
 // Each takes a write function; nothing here touches stdout itself.
 import { decimal } from '../text/bytes';
 import { forwardOf } from '../text/forwarder';
+import { containerLabel } from '../proc/cgroup';
 import { escapeBytes, escapeText } from '../text/escape';
 import { InetSocket, Owner, SocketRecord, UnixSocket } from '../types';
 import { userName } from '../text/users';
@@ -64,8 +65,13 @@ export function tableCells(s: SocketRecord, threads: boolean, self: string | nul
     pid: decimal(o.proc.pid),
     tid: o.tid ? decimal(o.tid) : '-',
     user: escapeText(userName(o.proc.uid)),
-    command: escapeBytes(threads && o.threadName ? o.threadName : o.proc.name) + forwardText(o),
+    command: escapeBytes(threads && o.threadName ? o.threadName : o.proc.name) + containerText(o) + forwardText(o),
   }));
+}
+
+/** " [docker:web]": the container the holder runs in, named or by short id (proc/cgroup.ts). */
+function containerText(o: Owner): string {
+  return o.proc.container ? ' [' + escapeText(containerLabel(o.proc.container)) + ']' : '';
 }
 
 /** " -> ADDRESS:PORT" for a runtime's port forwarder that names its target (text/forwarder.ts). */
@@ -214,7 +220,16 @@ function ownerJson(o: Owner): string {
   return '{"pid":' + o.proc.pid + nspid + (o.tid ? ',"tid":' + o.tid : '') +
     ',"name":' + JSON.stringify(escapeBytes(name)) +
     ',"cmdline":' + JSON.stringify(escapeBytes(o.proc.cmdline)) +
-    ',"fd":' + o.fd + (o.fds.length > 1 ? ',"fds":[' + o.fds.join(',') + ']' : '') + ',"uid":' + o.proc.uid + forwardJson(o) + '}';
+    ',"fd":' + o.fd + (o.fds.length > 1 ? ',"fds":[' + o.fds.join(',') + ']' : '') + ',"uid":' + o.proc.uid +
+    containerJson(o) + forwardJson(o) + '}';
+}
+
+function containerJson(o: Owner): string {
+  const c = o.proc.container;
+  const unit = o.proc.unit ? ',"unit":' + JSON.stringify(escapeText(o.proc.unit)) : '';
+  if (!c) return unit;
+  return ',"container":{"runtime":"' + c.runtime + '"' + (c.id ? ',"id":"' + c.id + '"' : '') +
+    (c.name ? ',"name":' + JSON.stringify(escapeText(c.name)) : '') + '}' + unit;
 }
 
 function forwardJson(o: Owner): string {

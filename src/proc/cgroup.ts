@@ -42,17 +42,10 @@
 // Everything returned is raw text from the kernel or a state file; the
 // formatter escapes it before it reaches a terminal.
 import fs = require('fs');
+import { Container, Runtime } from '../types';
 import { readSmall } from './pid';
 
-export type Runtime = 'docker' | 'containerd' | 'cri-o' | 'kubernetes' | 'podman' | 'lxc' | 'systemd-nspawn' | 'libvirt';
-
-export interface Container {
-  runtime: Runtime;
-  /** The full id (64 lowercase hex digits), for the runtimes that name containers by id. */
-  id?: string;
-  /** The name, for the runtimes whose cgroup carries it (lxc, nspawn, libvirt). */
-  name?: string;
-}
+export type { Container, Runtime };
 
 export interface Cgroup {
   container: Container | null;
@@ -157,7 +150,12 @@ const CGROUP_MAX = 64 * 1024;
 
 /** Container and unit of process `pid` under the /proc at `procRoot`; null when its cgroup file cannot be read. */
 export function readCgroup(procRoot: string, pid: number): Cgroup | null {
-  const path = procRoot + '/' + pid + '/cgroup';
+  return readCgroupIn(procRoot + '/' + pid);
+}
+
+/** readCgroup of the process directory `dir` (<root>/<pid>). */
+export function readCgroupIn(dir: string): Cgroup | null {
+  const path = dir + '/cgroup';
   let b = readSmall(path, 4096, false);
   if (b && b.length === 4096) b = readSmall(path, CGROUP_MAX, false);
   if (!b) return null;

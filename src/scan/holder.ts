@@ -13,6 +13,7 @@
 //    reads per process rather than one per socket.
 import fs = require('fs');
 import { readLinkOrNull } from '../proc/fd';
+import { readCgroupIn } from '../proc/cgroup';
 import { readCmdlineArgv0, readComm, readStartTime, readStatus } from '../proc/pid';
 import { ProcInfo } from '../types';
 import { Match, OwnerCollector, ReuseReaders, ScanStats } from './types';
@@ -31,6 +32,7 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
   const comm = status && status.exact ? status.name : readComm(dir);
   if (!status && !comm) return null;
   const cmd = readCmdlineArgv0(dir);
+  const cg = readCgroupIn(dir);
   return {
     pid,
     name: comm || (status && status.name) || NO_BYTES,
@@ -38,6 +40,8 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
     argv0Len: cmd ? cmd.argv0Len : 0,
     uid: status ? status.uid : -1,
     nspid: status ? status.nspid : 0,
+    container: cg ? cg.container : null,
+    unit: cg ? cg.unit : null,
   };
 }
 
@@ -45,7 +49,7 @@ export function readProcInfo(dir: string, pid: number): ProcInfo | null {
 function readProcArgv0(dir: string, pid: number): ProcInfo | null {
   const cmd = readCmdlineArgv0(dir);
   if (!cmd) return null;
-  return { pid, name: NO_BYTES, cmdline: cmd.cmdline, argv0Len: cmd.argv0Len, uid: -1, nspid: 0 };
+  return { pid, name: NO_BYTES, cmdline: cmd.cmdline, argv0Len: cmd.argv0Len, uid: -1, nspid: 0, container: null, unit: null };
 }
 
 type InfoReader = (dir: string, pid: number) => ProcInfo | null;
