@@ -174,4 +174,19 @@ Q('pipelined, a table that cannot be read sets result.error and hands nothing to
 });
 
 Q.after(() => removeAll());
+Q('a namespace whose process left before its tables were read is skipped quietly, the others answered', () => {
+  const query = q('design-doc', { mode: 'port', port: 22, netns: { all: true } });
+  const rows: SocketRecord[] = [];
+  let result: QueryResult | null = null;
+  const sources = { self: '4026531840', unreadable: 0, empty: false, list: [
+    { dir: query.root, netns: '4026531840' },
+    { dir: query.root + '/424242', netns: '4026532999' },
+  ] };
+  runQuery(query, (s) => rows.push(s), (r) => { result = r; }, undefined, sources);
+  assert.equal(rows.map(line), ['tcp 0.0.0.0:22 LISTEN 1962/sshd', 'tcp6 :::22 LISTEN 1962/sshd']);
+  assert.equal(rows.map((s) => s.netns), ['4026531840', '4026531840']);
+  assert.equal([result!.error, result!.noTables], [undefined, false]);
+  assert.ok(result!.tables.some((t) => t.path.includes('/424242/net/') && t.missing), 'its tables count as missing');
+});
+
 Q.run();

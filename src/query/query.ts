@@ -194,7 +194,9 @@ export function runQuery(q: Query, sink: Sink, done: (r: QueryResult) => void, p
       sink(s);
     },
     finish() {
-      result.noTables = result.tables.length > 0 && result.tables.every((t) => t.missing);
+      // Only the root's own tables say whether it is a /proc: another namespace's go with a process that may have left.
+      const own = result.tables.filter((t) => t.path.lastIndexOf(q.root + '/net/', 0) === 0);
+      result.noTables = own.length > 0 && own.every((t) => t.missing);
       done(result);
     },
   };
