@@ -182,9 +182,9 @@ function commands(info, tools, netstatMode) {
   return list;
 }
 
-/** Runs argv once with stdout/stderr to files; returns wall ms, cpu ms, peak RSS KB (NaN when unknown). */
-function measure(argv, env, tmp, timeBin) {
-  const out = fs.openSync(path.join(tmp, 'out'), 'w');
+/** Runs argv once with stdout/stderr to files (stdout to outPath when given); returns wall ms, cpu ms, peak RSS KB (NaN when unknown). */
+function measure(argv, env, tmp, timeBin, outPath) {
+  const out = fs.openSync(outPath || path.join(tmp, 'out'), 'w');
   const err = fs.openSync(path.join(tmp, 'err'), 'w');
   const rusage = path.join(tmp, 'rusage');
   const full = timeBin ? [timeBin, '-f', '%U %S %M', '-o', rusage].concat(argv) : argv;
@@ -352,8 +352,8 @@ function ratios(cmds, med, size) {
   return table(['comparison', 'figure', 'target', ''], rows);
 }
 
-// scripts/bench/ab.js reuses the load and the helpers.
-module.exports = { startLoad, stopLoad, drainTimeWait, median, table, fmtMs, fmtMb, which };
+// scripts/bench/ab.js and netns-bench.js reuse the load and the helpers.
+module.exports = { startLoad, stopLoad, drainTimeWait, measure, median, table, fmtMs, fmtMb, which };
 
 if (require.main === module) {
   main().catch((e) => {
