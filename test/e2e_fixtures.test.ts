@@ -157,4 +157,35 @@ F('a table that cannot be read (a directory at net/tcp6) is named in the one lin
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+F('containers fixture: each runtime named from its cgroup shape, in the table and in JSON; a host daemon has its unit', () => {
+  const root = path.join(FIXTURES, 'containers');
+  const t = portown(['--proc', root]);
+  assert.is(t.code, 0, t.stderr);
+  assert.equal(t.stdout.split('\n').slice(1, -1).map((l) => l.replace(/^.* root /, '')),
+    ['nginx [docker:aaaaaaaaaaaa]', 'caddy [podman:bbbbbbbbbbbb]', 'app [containerd:cccccccccccc]', 'sshd', 'postgres [lxc:db]', 'httpd [systemd-nspawn:web-1]']);
+  const j = portownJson(['--proc', root]);
+  assert.equal(j.data.map((s: any) => [s.local.port, s.netns, s.owners[0].container || null, s.owners[0].unit || null]), [
+    [80, '4026531840', { runtime: 'docker', id: 'a'.repeat(64) }, null],
+    [443, '4026531840', { runtime: 'podman', id: 'b'.repeat(64) }, null],
+    [8080, '4026531840', { runtime: 'containerd', id: 'c'.repeat(64) }, null],
+    [22, '4026531840', null, 'ssh.service'],
+    [5432, '4026531840', { runtime: 'lxc', name: 'db' }, null],
+    [9000, '4026531840', { runtime: 'systemd-nspawn', name: 'web-1' }, null],
+  ]);
+});
+
+F('containers fixture: a snapshot\'s other namespace answers offline: --netns all, --pid, and the miss note', () => {
+  const root = path.join(FIXTURES, 'containers');
+  const miss = portown(['6379', '--proc', root]);
+  assert.equal([miss.code, miss.stdout, miss.stderr], [1, '', 'portown: port 6379 is not in use in this network namespace, but is in another: net:[4026532500] (pid 107, 1 socket); see it with --netns all\n']);
+  const all = portownJson(['6379', '--netns', 'all', '--proc', root]);
+  assert.equal(all.data.map((s: any) => [s.netns, s.owners.map((o: any) => o.pid)]), [['4026532500', [107]]]);
+  const pid = portownJson(['--pid', '107', '--proc', root]);
+  assert.equal(pid.data.map((s: any) => [s.proto, s.local.port, s.netns, s.owners[0].unit]), [['tcp', 6379, '4026532500', 'redis.service']]);
+  const table = portown(['--netns', 'all', '--proc', root]);
+  assert.match(table.stdout.split('\n')[0], /^Proto +Local Address +Remote Address +State +NETNS +PID +User +Command$/);
+  assert.match(table.stdout, /^tcp +127\.0\.0\.1:6379 +0\.0\.0\.0:\* +LISTEN +4026532500 +107 root redis$/m);
+  assert.not.match(portown(['--proc', root]).stdout, /NETNS/, 'the default query reads our own namespace only');
+});
+
 F.run();

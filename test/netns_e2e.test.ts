@@ -4,10 +4,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { portown, portownJson } from './helpers/cli';
+import { portown, portownJson, ROOT as REPO } from './helpers/cli';
 import { startServer, stopAll, Listener } from './helpers/listeners';
-import { command, needs, netTools, ROOT, runs } from './helpers/needs';
+import { command, need, needs, netTools, ROOT, runs } from './helpers/needs';
 
 const IP = command('ip', 'iproute2');
 const UNSHARE = command('unshare', 'util-linux');
@@ -146,6 +148,37 @@ needs(N, ROOT, UNSHARE, netTools())('netstat mode names a holder that lives in a
   assert.equal(ours, theirs);
   assert.match(ours[0], new RegExp(' ' + child + '/sleep +$'));
   try { process.kill(child, 'SIGKILL'); } catch (e) { /* gone */ }
+});
+
+const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].filter((b) => fs.existsSync(b))[0] || '';
+const APPLETS = ['cat', 'cp', 'date', 'gzip', 'ls', 'mkdir', 'od', 'rm', 'tar', 'tr', 'uname'];
+
+needs(N, ROOT, IP, NETNS, need(!!BUSYBOX, 'no busybox to take the snapshot with'))('a snapshot taken with BusyBox answers --netns all offline as the live /proc did', async () => {
+  const ns = namedNs();
+  const port = freePort();
+  const l = await startServer([{ tcp: '127.0.0.1', port }, { udp: '::1', port }], { wrap: ['ip', 'netns', 'exec', ns.name] });
+  const here = await startServer([{ tcp: '127.0.0.1', port }]);
+  const live = portown([String(port), '--netns', 'all', '--json']);
+  assert.is(live.code, 0, live.stderr);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-nssnap-'));
+  try {
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    for (const a of APPLETS) fs.symlinkSync(BUSYBOX, path.join(bin, a));
+    const tarball = path.join(dir, 'snap.tar.gz');
+    const r = spawnSync(BUSYBOX, ['sh', path.join(REPO, 'scripts', 'snapshot.sh'), tarball], { env: { PATH: bin, TMPDIR: dir }, encoding: 'utf8', timeout: 180000 });
+    assert.is(r.status, 0, r.stderr);
+    fs.mkdirSync(path.join(dir, 'snap'));
+    assert.is(spawnSync('tar', ['-xzf', tarball, '-C', path.join(dir, 'snap')]).status, 0);
+    const offline = portown([String(port), '--netns', 'all', '--json', '--proc', path.join(dir, 'snap', 'proc')]);
+    assert.is(offline.code, 0, offline.stderr);
+    assert.is(offline.stdout, live.stdout);
+    assert.equal(rows(JSON.parse(offline.stdout)), ['tcp ' + here.pid + ' ' + SELF, 'tcp ' + l.pid + ' ' + ns.ino, 'udp6 ' + l.pid + ' ' + ns.ino]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    l.stop();
+    here.stop();
+  }
 });
 
 /** uid and gid of nobody, for the unprivileged case. */

@@ -95,7 +95,8 @@ function rmrf(p) {
 
 /**
  * Writes a tree. spec: { net: { tcp: text|Buffer, ... }, procs: [ { pid, comm, name, cmdline, uid,
- *   starttime, fds: { fd: target }, tasks: { tid: { comm, fds } } } ], files: { relpath: text } }
+ *   starttime, fds: { fd: target }, tasks: { tid: { comm, fds } } } ], files: { relpath: text },
+ *   links: { relpath: symlink target } }
  * comm/cmdline may be strings or Buffers; cmdline strings use '\0' between arguments.
  * A proc without `comm` gets no comm file (kernels before 2.6.33); without `starttime`, no stat.
  */
@@ -128,6 +129,11 @@ function writeTree(dir, spec) {
   for (const [rel, text] of Object.entries(spec.files || {})) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
+  }
+  // Symlinks as /proc has them: ns/net -> net:[N].
+  for (const [rel, target] of Object.entries(spec.links || {})) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.symlinkSync(target, path.join(dir, rel));
   }
 }
 

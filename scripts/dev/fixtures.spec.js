@@ -213,8 +213,60 @@ const threads = {
   ],
 };
 
+// Containers and network namespaces: holders whose cgroup files have each
+// runtime's shape (v1 cgroupfs, v2 systemd, hybrid, nested kubepods, escaped
+// nspawn names), a host daemon's unit, and one process in a network namespace
+// of its own, whose tables are under its pid (as a snapshot keeps them).
+const HOST_NS = 'net:[4026531840]';
+const ID = (c) => c.repeat(64);
+const V1_REST = '11:memory:/\n10:cpu,cpuacct:/\n1:name=systemd:/init.scope\n';
+const containers = {
+  net: {
+    tcp: table([
+      { local: '0.0.0.0', lport: 80, inode: 5001 },
+      { local: '0.0.0.0', lport: 443, inode: 5002 },
+      { local: '0.0.0.0', lport: 8080, inode: 5003 },
+      { local: '0.0.0.0', lport: 22, inode: 5004 },
+      { local: '0.0.0.0', lport: 5432, inode: 5005 },
+      { local: '0.0.0.0', lport: 9000, inode: 5006 },
+    ], false, 'le'),
+  },
+  procs: [
+    { pid: 101, comm: 'nginx', cmdline: 'nginx: master process\0', starttime: 10, fds: { 3: 'socket:[5001]' } },
+    { pid: 102, comm: 'caddy', cmdline: 'caddy\0run\0', starttime: 11, fds: { 3: 'socket:[5002]' } },
+    { pid: 103, comm: 'app', cmdline: '/app\0', starttime: 12, fds: { 3: 'socket:[5003]' } },
+    { pid: 104, comm: 'sshd', cmdline: '/usr/sbin/sshd\0-D\0', starttime: 13, fds: { 3: 'socket:[5004]' } },
+    { pid: 105, comm: 'postgres', cmdline: 'postgres\0', starttime: 14, fds: { 3: 'socket:[5005]' } },
+    { pid: 106, comm: 'httpd', cmdline: 'httpd\0', starttime: 15, fds: { 3: 'socket:[5006]' } },
+    { pid: 107, comm: 'redis', cmdline: 'redis-server\0', starttime: 16, fds: { 3: 'socket:[5007]' } },
+  ],
+  files: {
+    // v1, Docker's cgroupfs driver
+    '101/cgroup': '12:pids:/docker/' + ID('a') + '\n' + V1_REST,
+    // v2, Podman's systemd driver
+    '102/cgroup': '0::/machine.slice/libpod-' + ID('b') + '.scope\n',
+    // v2, containerd under Kubernetes, nested slices
+    '103/cgroup': '0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1234.slice/cri-containerd-' + ID('c') + '.scope\n',
+    // a host daemon: its unit, no container
+    '104/cgroup': '0::/system.slice/ssh.service\n',
+    // hybrid: the v2 line is the root, LXC is on the v1 lines
+    '105/cgroup': '0::/\n12:pids:/lxc.payload.db\n' + V1_REST,
+    // systemd-nspawn, an escaped machine name
+    '106/cgroup': '0::/machine.slice/machine-web\\x2d1.scope/payload\n',
+    '107/cgroup': '0::/system.slice/redis.service\n',
+    '107/net/tcp': table([{ local: '127.0.0.1', lport: 6379, inode: 5007 }], false, 'le'),
+  },
+  links: {
+    'self/ns/net': HOST_NS,
+    '101/ns/net': HOST_NS, '102/ns/net': HOST_NS, '103/ns/net': HOST_NS,
+    '104/ns/net': HOST_NS, '105/ns/net': HOST_NS, '106/ns/net': HOST_NS,
+    '107/ns/net': 'net:[4026532500]',
+  },
+};
+
 module.exports = {
   'design-doc': designDoc,
+  containers,
   ipv6,
   'big-endian': bigEndian,
   'udp-raw-unix': udpRawUnix,

@@ -76,7 +76,7 @@ function containerText(o: Owner): string {
 
 /** " -> ADDRESS:PORT" for a runtime's port forwarder that names its target (text/forwarder.ts). */
 function forwardText(o: Owner): string {
-  const f = forwardOf(o.proc.cmdline);
+  const f = forwardOf(o.proc.cmdline, o.proc.argv0Len);
   return f ? ' -> ' + (f.address.indexOf(':') >= 0 ? '[' + f.address + ']' : f.address) + ':' + f.port : '';
 }
 
@@ -233,7 +233,7 @@ function containerJson(o: Owner): string {
 }
 
 function forwardJson(o: Owner): string {
-  const f = forwardOf(o.proc.cmdline);
+  const f = forwardOf(o.proc.cmdline, o.proc.argv0Len);
   return f ? ',"forwards":{"proto":' + JSON.stringify(f.proto) + ',"address":"' + f.address + '","port":' + f.port + '}' : '';
 }
 

@@ -145,6 +145,14 @@ function unitBelow(parts: string[], from: number): { seen: boolean; unit: string
   return { seen: false, unit: null };
 }
 
+/**
+ * Words one of which every path a rule recognises holds. A host process's
+ * file (most holders) has none, and is then answered without a string or a
+ * regular expression made for it.
+ */
+const MARKERS = ['.service', '.scope', 'docker', 'kubepods', 'lxc', 'libpod', 'crio'].map((w) => Buffer.from(w, 'latin1'));
+const NOTHING: Cgroup = { container: null, unit: null };
+
 /** A short cgroup file ends within the scratch read; a long one is read again whole, up to this. */
 const CGROUP_MAX = 64 * 1024;
 
@@ -159,6 +167,7 @@ export function readCgroupIn(dir: string): Cgroup | null {
   let b = readSmall(path, 4096, false);
   if (b && b.length === 4096) b = readSmall(path, CGROUP_MAX, false);
   if (!b) return null;
+  if (!MARKERS.some((m) => b!.indexOf(m) >= 0)) return { container: NOTHING.container, unit: NOTHING.unit };
   let text = b.toString('utf8');
   // A file cut at the cap ends in a partial line, which could look like a shorter path.
   if (b.length === CGROUP_MAX) text = text.slice(0, text.lastIndexOf('\n') + 1);

@@ -15,11 +15,24 @@ export interface Forward {
   port: number;
 }
 
-/** The target named by a forwarder's command line (NULs already spaces), or null for any other process. */
-export function forwardOf(cmdline: Uint8Array): Forward | null {
+const DOCKER_PROXY = Buffer.from('docker-proxy', 'latin1');
+
+/** Whether argv[0] (cmdline[0, argv0Len)) is docker-proxy or ends in /docker-proxy: checked on the bytes, as nearly every holder is not. */
+function isDockerProxy(cmdline: Uint8Array, argv0Len: number): boolean {
+  const n = DOCKER_PROXY.length;
+  if (argv0Len < n || argv0Len > cmdline.length || (argv0Len > n && cmdline[argv0Len - n - 1] !== 0x2f)) return false;
+  for (let i = 0; i < n; i++) if (cmdline[argv0Len - n + i] !== DOCKER_PROXY[i]) return false;
+  return true;
+}
+
+/**
+ * The target named by a forwarder's command line (NULs already spaces;
+ * argv[0] is its first argv0Len bytes), or null for any other process.
+ */
+export function forwardOf(cmdline: Uint8Array, argv0Len: number): Forward | null {
+  if (!isDockerProxy(cmdline, argv0Len)) return null;
   const args = Buffer.from(cmdline.buffer, cmdline.byteOffset, cmdline.length).toString('latin1').split(' ');
-  const via = args[0].slice(args[0].lastIndexOf('/') + 1);
-  if (via !== 'docker-proxy') return null;
+  const via = 'docker-proxy';
   const flag = (name: string): string | null => {
     for (let i = 1; i < args.length; i++) {
       if (args[i] === '-' + name || args[i] === '--' + name) return i + 1 < args.length ? args[i + 1] : null;
