@@ -48,6 +48,8 @@ export interface ProcInfo {
   container: Container | null;
   /** Its systemd service (nginx.service), null for none. */
   unit: string | null;
+  /** For a port forwarder (text/forwarder.ts): the namespace that owns its target address, and its container, when found. */
+  forwardTarget?: { netns: string; container: Container | null };
 }
 
 export interface Owner {

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { portown, portownJson } from './helpers/cli';
 import { startServer, stopAll } from './helpers/listeners';
 import { command, need, Need, needs, ROOT } from './helpers/needs';
@@ -77,9 +77,9 @@ needs(C, ROOT, CGROUPS)('a holder in a Docker-named cgroup shows its container, 
 });
 
 /** A process that calls itself docker-proxy (argv[0]) and listens on the host port, as the real one does. */
-function fakeProxy(port: number): Promise<{ pid: number; stop(): void }> {
+function fakeProxy(port: number, target = '172.17.0.2'): Promise<{ pid: number; stop(): void }> {
   const listen = 'require("net").createServer().listen(+process.argv[process.argv.indexOf("-host-port") + 1], "127.0.0.1", () => console.log("up"))';
-  const argv = ['-e', listen, '--', '-proto', 'tcp', '-host-ip', '127.0.0.1', '-host-port', String(port), '-container-ip', '172.17.0.2', '-container-port', '80'];
+  const argv = ['-e', listen, '--', '-proto', 'tcp', '-host-ip', '127.0.0.1', '-host-port', String(port), '-container-ip', target, '-container-port', '80'];
   const p = spawn('bash', ['-c', 'exec -a /usr/bin/docker-proxy "$@"', 'bash', process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     p.stdout!.once('data', () => resolve({ pid: p.pid!, stop: () => p.kill('SIGKILL') }));
@@ -97,6 +97,42 @@ needs(C, BASH)("a forwarder's host port names the container address and port beh
     assert.match(portown([port + '/tcp']).stdout, new RegExp(' ' + proxy.pid + ' +root +node -> 172\\.17\\.0\\.2:80$', 'm'));
   } finally {
     proxy.stop();
+  }
+});
+
+const IP = command('ip', 'iproute2');
+
+needs(C, ROOT, CGROUPS, BASH, IP)('a forwarder\'s target address is found in its container\'s namespace, and the container named', async () => {
+  const ns = 'portown-fwd-' + process.pid;
+  const run = (...a: string[]) => { const r = spawnSync(a[0], a.slice(1), { encoding: 'utf8' }); if (r.status !== 0) throw new Error(a.join(' ') + ': ' + r.stderr); };
+  run('ip', 'netns', 'add', ns);
+  const id = 'f0' + 'ba5e'.repeat(15) + 'ed';
+  const group = path.join(HIER, TOP, 'docker', id);
+  let inside: { pid: number; stop(): void } | null = null;
+  let proxy: { pid: number; stop(): void } | null = null;
+  try {
+    run('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
+    run('ip', 'netns', 'exec', ns, 'ip', 'addr', 'add', '10.213.0.2/32', 'dev', 'lo');
+    inside = await startServer([{ tcp: '10.213.0.2', port: 80 }], { wrap: ['ip', 'netns', 'exec', ns] });
+    fs.mkdirSync(group, { recursive: true });
+    fs.writeFileSync(path.join(group, 'cgroup.procs'), String(inside.pid));
+    const port = 30000 + ((process.pid + 7) % 20000);
+    proxy = await fakeProxy(port, '10.213.0.2');
+    const nsIno = /net:\[(\d+)\]/.exec(fs.readlinkSync('/proc/' + inside.pid + '/ns/net'))![1];
+    const r = portownJson([port + '/tcp']);
+    assert.is(r.code, 0, r.stderr);
+    assert.equal(r.data[0].owners[0].forwards, { proto: 'tcp', address: '10.213.0.2', port: 80, netns: nsIno, container: { runtime: 'docker', id } });
+    assert.match(portown([port + '/tcp']).stdout, new RegExp(' ' + proxy.pid + ' +root +node -> 10\\.213\\.0\\.2:80 \\[docker:' + id.slice(0, 12) + '\\]$', 'm'));
+  } finally {
+    if (proxy) proxy.stop();
+    if (inside) {
+      try { fs.writeFileSync(path.join(HIER, 'cgroup.procs'), String(inside.pid)); } catch (e) { /* gone */ }
+      inside.stop();
+    }
+    spawnSync('ip', ['netns', 'del', ns]);
+    for (let i = 0; i < 50; i++) {
+      try { fs.rmdirSync(group); break; } catch (e) { await new Promise((res) => setTimeout(res, 20)); }
+    }
   }
 });
 

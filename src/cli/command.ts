@@ -14,9 +14,12 @@ import { procMount } from '../proc/mountinfo';
 import { PipeClosed } from './io';
 import { Mode, portElsewhere, Query, QueryResult, runQuery, sourcesOf } from '../query/query';
 import { NetnsError, resolveNetns } from '../proc/netns';
-import { containerName } from '../proc/cgroup';
+import { containerName, readCgroup } from '../proc/cgroup';
+import { listNetns } from '../proc/netns';
+import { ownsAddress } from '../proc/local_addresses';
+import { forwardOf } from '../text/forwarder';
 import { planScan, ScanShape } from '../query/plan';
-import { Done, Io, ProtoSet, SocketRecord } from '../types';
+import { Container, Done, Io, ProtoSet, SocketRecord } from '../types';
 import { TCP_CLOSE, TCP_LISTEN } from '../text/states';
 
 
@@ -81,6 +84,39 @@ function nameContainers(s: SocketRecord): void {
   }
 }
 
+/** The namespaces a query's forwarders send to, looked up once a run (listNetns) and once an address. */
+interface Targets {
+  members: Map<string, number> | null;
+  byAddress: Map<string, { netns: string; container: Container | null } | null>;
+}
+
+/**
+ * For a holder that is a port forwarder naming its target (docker-proxy),
+ * the namespace that owns the target address and the container of that
+ * namespace's first process. Only forwarders cost anything.
+ */
+function findForwardTargets(s: SocketRecord, root: string, t: Targets): void {
+  for (let i = 0; i < s.owners.length; i++) {
+    const p = s.owners[i].proc;
+    const f = p.forwardTarget === undefined ? forwardOf(p.cmdline, p.argv0Len) : null;
+    if (f === null) continue;
+    let target = t.byAddress.get(f.address);
+    if (target === undefined) {
+      if (t.members === null) t.members = listNetns(root).members;
+      target = null;
+      t.members.forEach((pid, ns) => {
+        if (target !== null || !ownsAddress(root + '/' + pid, f.address)) return;
+        const cg = readCgroup(root, pid);
+        const c = cg ? cg.container : null;
+        if (c && !c.name && root === '/proc') c.name = containerName(c);
+        target = { netns: ns, container: c };
+      });
+      t.byAddress.set(f.address, target);
+    }
+    if (target) p.forwardTarget = target;
+  }
+}
+
 /** What the scan plan needs to know of a query. */
 function shapeOf(q: Query): ScanShape {
   return q.mode === 'pid' ? 'pid' : q.mode === 'all' ? 'full' : 'selective';
@@ -107,6 +143,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     return done(EXIT_NONE);
   }
   const pids = new Set<number>();
+  const targets: Targets = { members: null, byAddress: new Map() };
   const json = o.json ? new JsonArrayWriter(io.write) : null;
   // --all streams with the default widths, as netstat does; a selective query's table is fitted to its rows.
   const table = new TableWriter(io.write, {
@@ -127,6 +164,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     shown++;
     if (s.owners.length === 0 && s.inode !== '0') unowned++;
     if (q.root === '/proc') nameContainers(s);
+    findForwardTargets(s, q.root, targets);
     if (o.pids) {
       for (const x of s.owners) pids.add(x.proc.pid);
     } else if (json) {

@@ -4,7 +4,7 @@ import { decimal } from '../text/bytes';
 import { forwardOf } from '../text/forwarder';
 import { containerLabel } from '../proc/cgroup';
 import { escapeBytes, escapeText } from '../text/escape';
-import { InetSocket, Owner, SocketRecord, UnixSocket } from '../types';
+import { Container, InetSocket, Owner, SocketRecord, UnixSocket } from '../types';
 import { userName } from '../text/users';
 
 type Write = (s: string) => void;
@@ -77,7 +77,10 @@ function containerText(o: Owner): string {
 /** " -> ADDRESS:PORT" for a runtime's port forwarder that names its target (text/forwarder.ts). */
 function forwardText(o: Owner): string {
   const f = forwardOf(o.proc.cmdline, o.proc.argv0Len);
-  return f ? ' -> ' + (f.address.indexOf(':') >= 0 ? '[' + f.address + ']' : f.address) + ':' + f.port : '';
+  if (!f) return '';
+  const t = o.proc.forwardTarget;
+  return ' -> ' + (f.address.indexOf(':') >= 0 ? '[' + f.address + ']' : f.address) + ':' + f.port +
+    (t && t.container ? ' [' + escapeText(containerLabel(t.container)) + ']' : '');
 }
 
 interface Widths {
@@ -227,14 +230,20 @@ function ownerJson(o: Owner): string {
 function containerJson(o: Owner): string {
   const c = o.proc.container;
   const unit = o.proc.unit ? ',"unit":' + JSON.stringify(escapeText(o.proc.unit)) : '';
-  if (!c) return unit;
-  return ',"container":{"runtime":"' + c.runtime + '"' + (c.id ? ',"id":"' + c.id + '"' : '') +
-    (c.name ? ',"name":' + JSON.stringify(escapeText(c.name)) : '') + '}' + unit;
+  return c ? ',"container":' + containerObject(c) + unit : unit;
+}
+
+function containerObject(c: Container): string {
+  return '{"runtime":"' + c.runtime + '"' + (c.id ? ',"id":"' + c.id + '"' : '') +
+    (c.name ? ',"name":' + JSON.stringify(escapeText(c.name)) : '') + '}';
 }
 
 function forwardJson(o: Owner): string {
   const f = forwardOf(o.proc.cmdline, o.proc.argv0Len);
-  return f ? ',"forwards":{"proto":' + JSON.stringify(f.proto) + ',"address":"' + f.address + '","port":' + f.port + '}' : '';
+  if (!f) return '';
+  const t = o.proc.forwardTarget;
+  return ',"forwards":{"proto":' + JSON.stringify(f.proto) + ',"address":"' + f.address + '","port":' + f.port +
+    (t ? ',"netns":"' + t.netns + '"' + (t.container ? ',"container":' + containerObject(t.container) : '') : '') + '}';
 }
 
 function ownersJson(list: Owner[]): string {
