@@ -181,11 +181,36 @@ F('containers fixture: a snapshot\'s other namespace answers offline: --netns al
   const all = portownJson(['6379', '--netns', 'all', '--proc', root]);
   assert.equal(all.data.map((s: any) => [s.netns, s.owners.map((o: any) => o.pid)]), [['4026532500', [107]]]);
   const pid = portownJson(['--pid', '107', '--proc', root]);
-  assert.equal(pid.data.map((s: any) => [s.proto, s.local.port, s.netns, s.owners[0].unit]), [['tcp', 6379, '4026532500', 'redis.service']]);
+  assert.equal(pid.data.map((s: any) => [s.proto, s.local.port, s.netns, s.owners[0].unit]), [['tcp', 6379, '4026532500', 'redis.service'], ['tcp', 80, '4026532500', 'redis.service']]);
+  // Port 80 is in use here too: a query whose rows a filter hid is no miss, and gets no note.
+  const hidden = portown(['80', '--pid', '104', '--proc', root]);
+  assert.equal([hidden.code, hidden.stdout, hidden.stderr], [1, '', '']);
+  // A tree without ns links has one namespace, and no process whose namespace could not be read.
+  const flat = portown(['--netns', 'all', '--proc', path.join(FIXTURES, 'design-doc')]);
+  assert.equal([flat.code, flat.stderr], [0, '']);
   const table = portown(['--netns', 'all', '--proc', root]);
   assert.match(table.stdout.split('\n')[0], /^Proto +Local Address +Remote Address +State +NETNS +PID +User +Command$/);
   assert.match(table.stdout, /^tcp +127\.0\.0\.1:6379 +0\.0\.0\.0:\* +LISTEN +4026532500 +107 root redis$/m);
   assert.not.match(portown(['--proc', root]).stdout, /NETNS/, 'the default query reads our own namespace only');
+});
+
+F('a bare socket whose fd link text is not a number (a made-up tree) is escaped in the table and in JSON', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-bare-'));
+  try {
+    fs.mkdirSync(path.join(root, 'net'));
+    for (const t of ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6', 'unix']) fs.writeFileSync(path.join(root, 'net', t), '');
+    fs.mkdirSync(path.join(root, '40', 'fd'), { recursive: true });
+    fs.writeFileSync(path.join(root, '40', 'comm'), 'x\n');
+    fs.symlinkSync('socket:[1"\x1b[31mRED]', path.join(root, '40', 'fd', '3'));
+    const j = portownJson(['--pid', '40', '--proc', root]);
+    assert.is(j.code, 0, j.stderr);
+    assert.equal(j.data.map((s: any) => [s.proto, s.inode]), [['socket', '1"\\x1b[31mRED']]);
+    const t = portown(['--pid', '40', '--proc', root]);
+    assert.ok(!t.stdout.includes('\x1b'), 'no raw escape byte reaches the terminal');
+    assert.match(t.stdout, /^socket +inode 1"\\x1b\[31mRED +\* +- +40 /m);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 F.run();

@@ -204,6 +204,24 @@ t('as nobody, --netns all says it could not tell root\'s processes\' namespaces 
   l.stop();
 });
 
+t('as nobody, a --proc tree it may not list gives the one cannot-read line with --netns all too, never an unexpected error', () => {
+  assert.ok(WHO, 'a nobody user');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portown-closed-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'net'));
+    fs.writeFileSync(path.join(dir, 'net', 'tcp'), '');
+    fs.chmodSync(dir, 0o311);
+    for (const args of [[], ['--netns', 'all']]) {
+      const r = portown(['--proc', dir, ...args], { uid: WHO!.uid, gid: WHO!.gid });
+      assert.equal([r.code, r.stdout], [2, ''], args.join(' '));
+      assert.match(r.stderr, new RegExp('^portown: cannot read ' + dir + ': permission denied\\n$'), args.join(' '));
+    }
+  } finally {
+    fs.chmodSync(dir, 0o755);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 t('--netns that names no namespace: one line and exit 2; a namespace with no process: one line and exit 1', () => {
   const bad = (args: string[], code: number, message: RegExp) => {
     const r = portown(args);

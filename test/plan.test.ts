@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PIPELINE_MIN_ROWS, planScan, POOL_MIN_PROCESSES, runScan, scanChoice, ScanPlan, ScanShape } from '../src/query/plan';
 import { trees } from './helpers/proc_tree';
+import { DEFAULT_TUNING } from '../src/scan/pool';
 
 const C = suite('plan');
 
@@ -125,6 +126,14 @@ C("unforced, below 1000 processes, a selective query is pipelined when the root'
   assert.is(await plan(undefined, root, 'all'), 'sync', 'a full listing goes by processes only');
   assert.ok(isSync(planScan(undefined, root, shape('pid'))));
   assert.is(await plan('sync', root, 'port'), 'sync');
+});
+
+C('PORTOWN_SCAN tunes the pool only with two counts of 1 or more; anything else is the default tuning', () => {
+  const root = host(3);
+  assert.equal(planScan('async:4:64', root, 'full').tuning, { ahead: 4, slice: 64 });
+  for (const bad of ['async:0:8', 'async:8:0', 'async:x:8', 'async:-1:8', 'async:1.5:8', 'async:4']) {
+    assert.equal(planScan(bad, root, 'full').tuning, DEFAULT_TUNING, bad);
+  }
 });
 
 C.run();

@@ -238,7 +238,7 @@ const containers = {
     { pid: 104, comm: 'sshd', cmdline: '/usr/sbin/sshd\0-D\0', starttime: 13, fds: { 3: 'socket:[5004]' } },
     { pid: 105, comm: 'postgres', cmdline: 'postgres\0', starttime: 14, fds: { 3: 'socket:[5005]' } },
     { pid: 106, comm: 'httpd', cmdline: 'httpd\0', starttime: 15, fds: { 3: 'socket:[5006]' } },
-    { pid: 107, comm: 'redis', cmdline: 'redis-server\0', starttime: 16, fds: { 3: 'socket:[5007]' } },
+    { pid: 107, comm: 'redis', cmdline: 'redis-server\0', starttime: 16, fds: { 3: 'socket:[5007]', 4: 'socket:[5008]' } },
   ],
   files: {
     // v1, Docker's cgroupfs driver
@@ -254,7 +254,8 @@ const containers = {
     // systemd-nspawn, an escaped machine name
     '106/cgroup': '0::/machine.slice/machine-web\\x2d1.scope/payload\n',
     '107/cgroup': '0::/system.slice/redis.service\n',
-    '107/net/tcp': table([{ local: '127.0.0.1', lport: 6379, inode: 5007 }], false, 'le'),
+    // 80 is also in use in our own namespace (pid 101): the miss note must not fire for it.
+    '107/net/tcp': table([{ local: '127.0.0.1', lport: 6379, inode: 5007 }, { local: '127.0.0.1', lport: 80, inode: 5008 }], false, 'le'),
   },
   links: {
     'self/ns/net': HOST_NS,

@@ -1,7 +1,7 @@
 // The main command: argv to options, options to a query, the query's
 // sockets to the table, JSON or --pids, then the notes and the exit code.
 // It writes through the Io that main.ts hands it.
-import { checkProcRoot, errnoText } from '../proc/errors';
+import { checkProcRoot, errnoText, isFsError } from '../proc/errors';
 import { Options, parseArgs } from './args';
 import { UsageError } from '../text/argv';
 import { hostByteOrder } from '../text/endian';
@@ -12,7 +12,7 @@ import { elsewhereNote, netnsNote, privilegeNote } from './notes';
 import { tableNotes } from '../proc/table';
 import { procMount } from '../proc/mountinfo';
 import { PipeClosed } from './io';
-import { Mode, portElsewhere, Query, QueryResult, runQuery, sourcesOf } from '../query/query';
+import { Mode, portElsewhere, Query, QueryResult, runQuery, Sources, sourcesOf } from '../query/query';
 import { NetnsError, resolveNetns } from '../proc/netns';
 import { containerName, readCgroup } from '../proc/cgroup';
 import { listNetns } from '../proc/netns';
@@ -137,7 +137,14 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     io.error('portown: ' + e.message);
     return done(EXIT_USAGE);
   }
-  const sources = sourcesOf(q);
+  let sources: Sources;
+  try {
+    sources = sourcesOf(q);
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    io.error('portown: cannot read ' + ((e as NodeJS.ErrnoException).path || q.root) + ': ' + errnoText(e));
+    return done(EXIT_USAGE);
+  }
   if (sources.empty) {
     io.error('portown: no process is in network namespace ' + quoteText(o.netns) + ', so /proc shows none of its tables');
     return done(EXIT_NONE);
@@ -203,7 +210,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
     if (q.mode === 'pid' && !r.pidFound) io.error('portown: no process ' + q.pid + ' under ' + q.root);
     if (r.netnsUnreadable > 0) io.error('portown: ' + netnsNote(r.netnsUnreadable, io.euid));
     // A port missed here may be in use in a container: say where, once nothing matched.
-    if (shown === 0 && q.mode === 'port' && q.netns === null) {
+    if (r.sockets === 0 && q.mode === 'port' && q.netns === null) {
       const where = portElsewhere(q, sources.self);
       if (where.length > 0) io.error('portown: ' + elsewhereNote(q.port, where));
     }

@@ -51,7 +51,8 @@ export function tableCells(s: SocketRecord, threads: boolean, self: string | nul
   } else {
     // In no table we could read: netlink, packet, or a namespace out of reach.
     proto = 'socket';
-    local = 'inode ' + s.inode;
+    // The inode is an fd link's text: only a made-up tree has anything but digits there.
+    local = 'inode ' + escapeText(s.inode);
     remote = '*';
     state = '-';
   }
@@ -255,7 +256,7 @@ function ownersJson(list: Owner[]): string {
 /** One socket as a JSON object on one line. Untrusted text is escaped first (src/escape.ts). */
 export function socketJson(s: SocketRecord): string {
   if (s.kind === 'unix') return unixJson(s);
-  if (s.kind === 'other') return '{"proto":"socket","inode":"' + s.inode + '","netns":null,"owners":' + ownersJson(s.owners) + '}';
+  if (s.kind === 'other') return '{"proto":"socket","inode":' + JSON.stringify(escapeText(s.inode)) + ',"netns":null,"owners":' + ownersJson(s.owners) + '}';
   return inetJson(s);
 }
 

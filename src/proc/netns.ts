@@ -37,24 +37,19 @@ export function listNetns(root: string, pids: number[] = listNumeric(root)): Net
   const members = new Map<string, number>();
   let unreadable = 0;
   for (let i = 0; i < pids.length; i++) {
-    const ns = readNetns(root, pids[i]);
-    if (ns === null) {
-      // A process that vanished since the listing is no loss; one we may not read is.
-      if (exists(root + '/' + pids[i])) unreadable++;
+    let link: string;
+    try {
+      link = fs.readlinkSync(root + '/' + pids[i] + '/ns/net');
+    } catch (e) {
+      // Refused is a namespace we cannot tell apart; gone, a zombie, or a tree without links is no loss.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') unreadable++;
       continue;
     }
-    if (!members.has(ns)) members.set(ns, pids[i]);
+    const ns = parseNetnsLink(link);
+    if (ns !== null && !members.has(ns)) members.set(ns, pids[i]);
   }
   return { members, unreadable };
-}
-
-function exists(path: string): boolean {
-  try {
-    fs.statSync(path);
-    return true;
-  } catch (e) {
-    return false;
-  }
 }
 
 /** A --netns argument that names no namespace: the message is the one line to print (exit 2). */

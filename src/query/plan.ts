@@ -67,7 +67,10 @@ export function scanChoice(forced: string, processes: number, selective: boolean
 /** PORTOWN_SCAN: "sync", "async" or "pipe", and for the benchmark "async:AHEAD:SLICE" (or pipe:...) with the pool's tuning. */
 function parseScanEnv(env: string | undefined): { forced: string; tuning: PoolTuning } {
   const f = (env || '').split(':');
-  return { forced: f[0], tuning: f.length === 3 ? { ahead: +f[1], slice: +f[2] } : DEFAULT_TUNING };
+  const count = (s: string) => (/^[1-9][0-9]{0,5}$/.test(s) ? +s : 0);
+  // A tuning that is not two counts of 1 or more (a pool that lists nothing ahead, or reads no link a slice) is none.
+  const tuning = f.length === 3 && count(f[1]) > 0 && count(f[2]) > 0 ? { ahead: count(f[1]), slice: count(f[2]) } : DEFAULT_TUNING;
+  return { forced: f[0], tuning };
 }
 
 /**

@@ -70,6 +70,8 @@ export interface QueryResult {
 export interface TableSource {
   dir: string;
   netns: string | null;
+  /** The process read through (0 for <root>): it may leave, or its pid be taken, before the tables are read. */
+  pid?: number;
 }
 
 /** The tables a query reads, by namespace, and what choosing them found. */
@@ -98,12 +100,12 @@ export function sourcesOf(q: Query): Sources {
   const map = listNetns(q.root);
   if (choice.all) {
     const list = [own];
-    map.members.forEach((pid, ns) => { if (ns !== self) list.push({ dir: q.root + '/' + pid, netns: ns }); });
+    map.members.forEach((pid, ns) => { if (ns !== self) list.push({ dir: q.root + '/' + pid, netns: ns, pid }); });
     return { self, list, unreadable: map.unreadable, empty: false };
   }
   const pid = map.members.get(choice.netns);
   if (pid === undefined) return { self, list: [], unreadable: map.unreadable, empty: true };
-  return { self, list: [{ dir: q.root + '/' + pid, netns: choice.netns }], unreadable: map.unreadable, empty: false };
+  return { self, list: [{ dir: q.root + '/' + pid, netns: choice.netns, pid }], unreadable: map.unreadable, empty: false };
 }
 
 type Sink = (s: SocketRecord) => void;
@@ -249,8 +251,13 @@ function runOwnersFirst(run: Run): void {
   });
 }
 
-/** Reads one namespace's tables into the result, handing the rows `want` keeps to onRow. */
+/**
+ * Reads one namespace's tables into the result, handing the rows `want`
+ * keeps to onRow. A process read through that has left the namespace since
+ * it was chosen (a full scan takes seconds) is skipped, not read as another.
+ */
 function readSource(run: Run, src: TableSource, want: RowWant, onRow: (s: SocketRecord) => void): void {
+  if (src.pid && readNetns(run.q.root, src.pid) !== src.netns) return;
   const reads = sourceReads(run.q, src, want, onRow);
   for (const r of reads) run.result.tables.push(r.report);
   readTables(reads);
@@ -261,7 +268,7 @@ function pidSource(run: Run): TableSource {
   const self = run.sources.self;
   const ns = readNetns(run.q.root, run.q.pid);
   if (ns === null || ns === self) return { dir: run.q.root, netns: self };
-  return { dir: run.q.root + '/' + run.q.pid, netns: ns };
+  return { dir: run.q.root + '/' + run.q.pid, netns: ns, pid: run.q.pid };
 }
 
 /** Every namespace but the one read first, each through its first member process (portown's own through <root>). */
@@ -272,7 +279,7 @@ function otherSources(run: Run, first: TableSource): TableSource[] {
   run.result.netnsUnreadable += map.unreadable;
   const out: TableSource[] = [];
   if (first.netns !== self && self !== null) out.push({ dir: root, netns: self });
-  map.members.forEach((pid, ns) => { if (ns !== first.netns && ns !== self) out.push({ dir: root + '/' + pid, netns: ns }); });
+  map.members.forEach((pid, ns) => { if (ns !== first.netns && ns !== self) out.push({ dir: root + '/' + pid, netns: ns, pid }); });
   return out;
 }
 

@@ -25,7 +25,8 @@ const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Builds the ProcInfo of a process with matches: comm (status Name when it is
- * comm's bytes exactly, or on old kernels without comm), cmdline, uid.
+ * comm's bytes exactly, or on old kernels without comm), cmdline, uid and
+ * nspid (status), and its container and unit (cgroup).
  */
 export function readProcInfo(dir: string, pid: number): ProcInfo | null {
   const status = readStatus(dir);
