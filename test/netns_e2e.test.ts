@@ -9,7 +9,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { portown, portownJson, ROOT as REPO } from './helpers/cli';
 import { startServer, stopAll, Listener } from './helpers/listeners';
-import { command, need, needs, netTools, ROOT, runs } from './helpers/needs';
+import { command, need, needs, netTools, ROOT, runs, nobodyUser } from './helpers/needs';
 
 const IP = command('ip', 'iproute2');
 const UNSHARE = command('unshare', 'util-linux');
@@ -181,15 +181,7 @@ needs(N, ROOT, IP, NETNS, need(!!BUSYBOX, 'no busybox to take the snapshot with'
   }
 });
 
-/** uid and gid of nobody, for the unprivileged case. */
-function nobody(): { uid: number; gid: number } | null {
-  for (const line of fs.readFileSync('/etc/passwd', 'latin1').split('\n')) {
-    const f = line.split(':');
-    if (f[0] === 'nobody') return { uid: +f[2], gid: +f[3] };
-  }
-  return null;
-}
-const WHO = nobody();
+const WHO = nobodyUser();
 
 t('as nobody, --netns all says it could not tell root\'s processes\' namespaces apart, and shows nothing of theirs as its own', async () => {
   assert.ok(WHO, 'a nobody user');

@@ -9,19 +9,12 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { portownJson } from './helpers/cli';
 import { Listener, startServer, stopAll } from './helpers/listeners';
-import { command, need, Need, needs, ROOT, runs } from './helpers/needs';
+import { command, need, Need, needs, ROOT, runs, nobodyUser } from './helpers/needs';
 
 const s = suite('privilege e2e');
 
-function nobody(): { uid: number; gid: number } | null {
-  for (const line of fs.readFileSync('/etc/passwd', 'latin1').split('\n')) {
-    const f = line.split(':');
-    if (f[0] === 'nobody') return { uid: +f[2], gid: +f[3] };
-  }
-  return null;
-}
 
-const who = nobody();
+const who = nobodyUser();
 let rootServer: Listener;
 let nobodyServer: Listener;
 

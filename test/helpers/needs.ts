@@ -10,6 +10,7 @@
 //
 //   const NETSTAT = netTools();
 //   needs(N, NETSTAT, ROOT)('as nobody: ...', () => { ... });
+import * as fs from 'fs';
 import { spawnSync, SpawnSyncOptions } from 'child_process';
 import { Callback, Test } from 'uvu';
 
@@ -74,3 +75,13 @@ export function netTools(): Need {
 /** Running as uid 0: switching to another uid, mounting, unsharing. */
 export const ROOT: Need = need(typeof process.getuid === 'function' && process.getuid() === 0, 'needs root (uid 0)');
 
+/** uid and gid of the nobody user (from /etc/passwd), for the tests that drop root; null when there is none. */
+export function nobodyUser(): { uid: number; gid: number } | null {
+  let text = '';
+  try { text = fs.readFileSync('/etc/passwd', 'latin1'); } catch (e) { return null; }
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f[0] === 'nobody') return { uid: +f[2], gid: +f[3] };
+  }
+  return null;
+}
