@@ -32,6 +32,15 @@ export interface Container {
   name?: string;
 }
 
+/** A forwarder's target, as its command line names it, and where that address lives. */
+export interface ForwardTarget {
+  proto: string;
+  address: string;
+  port: number;
+  netns?: string;
+  container?: Container | null;
+}
+
 export interface ProcInfo {
   pid: number;
   /** comm (at most 15 bytes), raw. */
@@ -48,8 +57,13 @@ export interface ProcInfo {
   container: Container | null;
   /** Its systemd service (nginx.service), null for none. */
   unit: string | null;
-  /** For a port forwarder (text/forwarder.ts): the namespace that owns its target address, and its container, when found. */
-  forwardTarget?: { netns: string; container: Container | null };
+  /**
+   * What a port forwarder forwards to (text/forwarder.ts): its target, and
+   * the namespace that owns the target address with that namespace's
+   * container, when found. Set by the command line once per process: null
+   * for a process that is no forwarder, undefined until looked at.
+   */
+  forward?: ForwardTarget | null;
 }
 
 export interface Owner {

@@ -46,10 +46,9 @@ function protoSet(o: Options, mode: Mode): ProtoSet {
   return p;
 }
 
-/** The query the options ask; throws NetnsError for a --netns that names no namespace. */
-function buildQuery(o: Options): Query {
+/** The query the options ask of the /proc at root; throws NetnsError for a --netns that names no namespace. */
+function buildQuery(o: Options, root: string): Query {
   const mode: Mode = o.port ? 'port' : o.pid ? 'pid' : o.all ? 'all' : 'listening';
-  const root = o.proc.replace(/\/+$/, '') || '/';
   return {
     root,
     netns: o.netns ? resolveNetns(o.netns, root) : null,
@@ -98,7 +97,10 @@ interface Targets {
 function findForwardTargets(s: SocketRecord, root: string, t: Targets): void {
   for (let i = 0; i < s.owners.length; i++) {
     const p = s.owners[i].proc;
-    const f = p.forwardTarget === undefined ? forwardOf(p.cmdline, p.argv0Len) : null;
+    // A process holding many sockets is looked at once.
+    if (p.forward !== undefined) continue;
+    const f = forwardOf(p.cmdline, p.argv0Len);
+    p.forward = f === null ? null : { proto: f.proto, address: f.address, port: f.port };
     if (f === null) continue;
     let target = t.byAddress.get(f.address);
     if (target === undefined) {
@@ -113,7 +115,10 @@ function findForwardTargets(s: SocketRecord, root: string, t: Targets): void {
       });
       t.byAddress.set(f.address, target);
     }
-    if (target) p.forwardTarget = target;
+    if (target) {
+      p.forward!.netns = target.netns;
+      p.forward!.container = target.container;
+    }
   }
 }
 
@@ -131,7 +136,7 @@ function runMain(o: Options, io: Io, scanEnv: string | undefined, done: (code: n
   }
   let q: Query;
   try {
-    q = buildQuery(o);
+    q = buildQuery(o, root);
   } catch (e) {
     if (!(e instanceof NetnsError)) throw e;
     io.error('portown: ' + e.message);

@@ -1,7 +1,6 @@
 // Output formats of the main command: the human table, JSON, and --pids.
 // Each takes a write function; nothing here touches stdout itself.
 import { decimal } from '../text/bytes';
-import { forwardOf } from '../text/forwarder';
 import { containerLabel } from '../proc/cgroup';
 import { escapeBytes, escapeText } from '../text/escape';
 import { Container, InetSocket, Owner, SocketRecord, UnixSocket } from '../types';
@@ -75,13 +74,12 @@ function containerText(o: Owner): string {
   return o.proc.container ? ' [' + escapeText(containerLabel(o.proc.container)) + ']' : '';
 }
 
-/** " -> ADDRESS:PORT" for a runtime's port forwarder that names its target (text/forwarder.ts). */
+/** " -> ADDRESS:PORT [container]" for a runtime's port forwarder that names its target (ProcInfo.forward). */
 function forwardText(o: Owner): string {
-  const f = forwardOf(o.proc.cmdline, o.proc.argv0Len);
+  const f = o.proc.forward;
   if (!f) return '';
-  const t = o.proc.forwardTarget;
   return ' -> ' + (f.address.indexOf(':') >= 0 ? '[' + f.address + ']' : f.address) + ':' + f.port +
-    (t && t.container ? ' [' + escapeText(containerLabel(t.container)) + ']' : '');
+    (f.container ? ' [' + escapeText(containerLabel(f.container)) + ']' : '');
 }
 
 interface Widths {
@@ -240,11 +238,10 @@ function containerObject(c: Container): string {
 }
 
 function forwardJson(o: Owner): string {
-  const f = forwardOf(o.proc.cmdline, o.proc.argv0Len);
+  const f = o.proc.forward;
   if (!f) return '';
-  const t = o.proc.forwardTarget;
   return ',"forwards":{"proto":' + JSON.stringify(f.proto) + ',"address":"' + f.address + '","port":' + f.port +
-    (t ? ',"netns":"' + t.netns + '"' + (t.container ? ',"container":' + containerObject(t.container) : '') : '') + '}';
+    (f.netns ? ',"netns":"' + f.netns + '"' + (f.container ? ',"container":' + containerObject(f.container) : '') : '') + '}';
 }
 
 function ownersJson(list: Owner[]): string {

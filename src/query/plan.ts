@@ -12,7 +12,7 @@
 // pipelined tables), for the benchmark and the tests.
 import { tableRowsAt } from '../proc/net_sockstat';
 import { DEFAULT_TUNING, PoolTuning, scanOwnersPool } from '../scan/pool';
-import { listProcesses } from '../scan/process';
+import { listNumeric } from '../proc/pid';
 import { scanOwnersSync } from '../scan/sync';
 import { OwnerMap, ReuseReaders, ScanOptions } from '../scan/types';
 
@@ -81,7 +81,7 @@ function parseScanEnv(env: string | undefined): { forced: string; tuning: PoolTu
 export function planScan(env: string | undefined, root: string, shape: ScanShape): ScanPlan {
   const { forced, tuning } = parseScanEnv(env);
   if (forced === 'sync' || shape === 'pid') return { ...SYNC_PLAN, chdir: true };
-  const pids = listProcesses(root);
+  const pids = listNumeric(root);
   const c = scanChoice(forced, pids.length, shape === 'selective', () => tableRowsAt(root));
   return { pool: c.pool, pipelined: c.pipelined, tuning, pids, chdir: true };
 }

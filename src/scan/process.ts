@@ -72,11 +72,7 @@ export function endScan(scan: Scan): OwnerMap {
  * usage error (exit 2).
  */
 export function pidsOf(opts: ScanOptions): number[] {
-  return opts.onlyPid !== undefined ? [opts.onlyPid] : opts.pids || listProcesses(opts.root);
-}
-
-export function listProcesses(root: string): number[] {
-  return listNumeric(root);
+  return opts.onlyPid !== undefined ? [opts.onlyPid] : opts.pids || listNumeric(opts.root);
 }
 
 /** The default keeper: a socket link to a wanted inode (any, with wanted null) becomes a match of its process. */

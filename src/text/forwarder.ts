@@ -6,13 +6,12 @@
 // is the container behind it. Other forwarders (rootlessport, slirp4netns,
 // DNAT with no listener at all) do not name their target on the command line.
 
+import { ForwardTarget } from '../types';
+
 /** Where a forwarder sends a host port's connections. */
-export interface Forward {
+export interface Forward extends ForwardTarget {
   /** The forwarder, as its argv[0] basename. */
   via: string;
-  proto: string;
-  address: string;
-  port: number;
 }
 
 const DOCKER_PROXY = Buffer.from('docker-proxy', 'latin1');
